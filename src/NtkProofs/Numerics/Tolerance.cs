@@ -1,0 +1,75 @@
+namespace NtkProofs.Numerics;
+
+/// <summary>
+/// A relative-plus-absolute tolerance, the one policy every numerical comparison in NtkProofs goes through.
+/// Two arrays agree when <c>||a - e||_F &lt;= Relative * ||e||_F + Absolute * sqrt(count)</c>
+/// (the neural-tangents convention), and scalars when <c>|a - e| &lt;= Relative * |e| + Absolute</c>.
+/// </summary>
+/// <param name="Relative">Relative tolerance, scaled by the magnitude of the expected value.</param>
+/// <param name="Absolute">Absolute floor, per element.</param>
+public readonly record struct Tolerance(double Relative, double Absolute)
+{
+    /// <summary>Exact float64 arithmetic after a handful of operations (identities, closed forms).</summary>
+    public static Tolerance Float64 { get; } = new(1e-10, 1e-12);
+
+    /// <summary>Float32 arithmetic after a handful of operations.</summary>
+    public static Tolerance Float32 { get; } = new(2e-5, 1e-6);
+
+    /// <summary>Float64 central finite differences with a step near the cube root of machine epsilon.</summary>
+    public static Tolerance FiniteDifference64 { get; } = new(1e-6, 1e-8);
+
+    /// <summary>Float32 central finite differences.</summary>
+    public static Tolerance FiniteDifference32 { get; } = new(2e-2, 1e-3);
+
+    /// <summary>Returns the tolerance for verification work in the given precision.</summary>
+    /// <param name="dtype">The scalar type of the computation.</param>
+    public static Tolerance For(TorchSharp.torch.ScalarType dtype) => dtype switch
+    {
+        TorchSharp.torch.ScalarType.Float64 => Float64,
+        TorchSharp.torch.ScalarType.Float32 => Float32,
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "only float32 and float64 have a tolerance"),
+    };
+
+    /// <summary>True when <paramref name="actual"/> is within this tolerance of <paramref name="expected"/>.</summary>
+    public bool Accepts(double actual, double expected) =>
+        !double.IsNaN(actual) && Math.Abs(actual - expected) <= Relative * Math.Abs(expected) + Absolute;
+
+    /// <summary>Compares two arrays of the same length and reports the achieved errors.</summary>
+    /// <param name="actual">Computed values.</param>
+    /// <param name="expected">Reference values.</param>
+    public Comparison Compare(ReadOnlySpan<double> actual, ReadOnlySpan<double> expected)
+    {
+        if (actual.Length != expected.Length)
+        {
+            throw new ArgumentException($"length mismatch: actual has {actual.Length} elements, expected has {expected.Length}", nameof(actual));
+        }
+
+        double diff2 = 0, ref2 = 0, maxAbs = 0;
+        bool finite = true;
+        for (int i = 0; i < actual.Length; i++)
+        {
+            double d = actual[i] - expected[i];
+            finite &= double.IsFinite(actual[i]);
+            diff2 += d * d;
+            ref2 += expected[i] * expected[i];
+            maxAbs = Math.Max(maxAbs, Math.Abs(d));
+        }
+
+        double diffNorm = Math.Sqrt(diff2), refNorm = Math.Sqrt(ref2);
+        double allowed = Relative * refNorm + Absolute * Math.Sqrt(actual.Length);
+        double relative = diffNorm / Math.Max(refNorm, 1e-300);
+        return new Comparison(relative, maxAbs, finite && diffNorm <= allowed, this);
+    }
+}
+
+/// <summary>The outcome of a <see cref="Tolerance.Compare"/> call: the achieved errors and the verdict.</summary>
+/// <param name="RelativeFrobenius">||actual - expected||_F / ||expected||_F.</param>
+/// <param name="MaxAbsolute">max |actual - expected| over elements.</param>
+/// <param name="Passed">Whether the tolerance accepted the pair.</param>
+/// <param name="Tolerance">The tolerance that was applied.</param>
+public readonly record struct Comparison(double RelativeFrobenius, double MaxAbsolute, bool Passed, Tolerance Tolerance)
+{
+    /// <inheritdoc />
+    public override string ToString() =>
+        FormattableString.Invariant($"rel. Frobenius error {RelativeFrobenius:E3}, max abs error {MaxAbsolute:E3} (tolerance rel {Tolerance.Relative:E1}, abs {Tolerance.Absolute:E1}): {(Passed ? "pass" : "FAIL")}");
+}
