@@ -103,24 +103,11 @@ public static partial class NpyFile
     public static void Write(string path, NpyArray array)
     {
         ArgumentNullException.ThrowIfNull(array);
-        string full = Path.GetFullPath(path);
-        string temp = full + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        try
+        AtomicFile.Write(path, temp =>
         {
-            using (var stream = File.Create(temp))
-            {
-                Write(stream, array);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+            using var stream = File.Create(temp);
+            Write(stream, array);
+        });
     }
 
     /// <summary>Writes a float64 array to a stream in .npy v1.0 format.</summary>

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using NtkProofs.Numerics;
+
+namespace NtkProofs.Experiments.Cli;
+
+/// <summary>Parses arguments and runs a command, mapping failures to <see cref="ExitCodes"/>.</summary>
+public static class CliRunner
+{
+    /// <summary>The root command with every registered subcommand.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("ntkproofs: executable checks of the NTK claims of 'Towards Infinite-Long Prefix in Transformer' (arXiv 2406.14036).");
+        foreach (var command in CommandRegistry.All)
+        {
+            root.Subcommands.Add(command.Build());
+        }
+
+        return root;
+    }
+
+    /// <summary>Runs the CLI. Parse errors and invalid input exit with <see cref="ExitCodes.BadInput"/>.</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="output">Standard output (for tests).</param>
+    /// <param name="error">Standard error (for tests).</param>
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var root = BuildRoot();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+            {
+                error.WriteLine($"error: {e.Message}");
+            }
+
+            error.WriteLine("Run 'ntkproofs --help' (or '<command> --help') for usage.");
+            return ExitCodes.BadInput;
+        }
+
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and CI: do not wrap tables at 80 columns.
+            Spectre.Console.AnsiConsole.Profile.Width = 240;
+        }
+
+        try
+        {
+            TorchRuntime.Configure();
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or CliInputException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+}

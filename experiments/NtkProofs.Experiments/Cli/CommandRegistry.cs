@@ -1,0 +1,15 @@
+using NtkProofs.Experiments.Commands;
+
+namespace NtkProofs.Experiments.Cli;
+
+/// <summary>The list of top-level commands, in the order <c>--help</c> shows them.</summary>
+public static class CommandRegistry
+{
+    /// <summary>All commands.</summary>
+    public static IReadOnlyList<ICliCommand> All { get; } =
+    [
+        new LemmasCommand(),
+        new KernelCommand(),
+        new BenchCommand(),
+    ];
+}

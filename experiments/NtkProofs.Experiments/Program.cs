@@ -1,0 +1,3 @@
+using NtkProofs.Experiments.Cli;
+
+return CliRunner.Run(args);
