@@ -46,6 +46,9 @@ public sealed record LazyTrainingResult(LemmaProblem Problem, TrainingOptions Op
     /// <summary>Log-log fit of the mean of max_t max_r ||p_r(t) - p_r(0)|| against m.</summary>
     public LogLogFit MovementSlope => Fit(s => s.Run.MaxPrefixMovement);
 
+    /// <summary>Log-log fit of the mean of max_t ||P(t) - P(0)||_F / sqrt(m) (root-mean-square row movement) against m.</summary>
+    public LogLogFit RmsMovementSlope => Fit(s => s.Run.MaxRmsPrefixMovement);
+
     /// <summary>Summary of a per-run quantity at one m.</summary>
     /// <param name="prefixLength">m.</param>
     /// <param name="selector">The quantity.</param>

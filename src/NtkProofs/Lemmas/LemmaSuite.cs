@@ -88,13 +88,14 @@ public static class LemmaSuite
         var problem = result.Problem;
         var drift = result.DriftSlope;
         var movement = result.MovementSlope;
+        var rms = result.RmsMovementSlope;
         int mMin = result.PrefixLengths[0], mMax = result.PrefixLengths[^1];
-        string measured = F($"drift slope {drift.Slope:F3} (mean drift {result.At(mMin, s => s.Run.MaxKernelDrift).Mean:E2} at m = {mMin} -> {result.At(mMax, s => s.Run.MaxKernelDrift).Mean:E2} at m = {mMax}); movement slope {movement.Slope:F3}");
+        string measured = F($"drift slope {drift.Slope:F3} (mean drift {result.At(mMin, s => s.Run.MaxKernelDrift).Mean:E2} at m = {mMin} -> {result.At(mMax, s => s.Run.MaxKernelDrift).Mean:E2} at m = {mMax}); max-row movement slope {movement.Slope:F3}; RMS movement slope {rms.Slope:F3}");
         if (LemmaCriteria.DriftShouldVanish(problem.ValuePath))
         {
             yield return new LemmaCheck("L2", problem.Label, "kernel drift and prefix movement vanish as m grows",
-                measured, F($"both slopes <= {LemmaCriteria.StabilitySlopeMax}"),
-                Verdict(drift.Slope <= LemmaCriteria.StabilitySlopeMax && movement.Slope <= LemmaCriteria.StabilitySlopeMax));
+                measured, F($"drift and RMS slopes <= {LemmaCriteria.StabilitySlopeMax}; max-row slope <= {LemmaCriteria.MaxRowMovementSlopeMax}"),
+                Verdict(drift.Slope <= LemmaCriteria.StabilitySlopeMax && rms.Slope <= LemmaCriteria.StabilitySlopeMax && movement.Slope <= LemmaCriteria.MaxRowMovementSlopeMax));
         }
         else
         {

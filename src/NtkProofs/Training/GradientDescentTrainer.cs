@@ -38,7 +38,9 @@ public static class GradientDescentTrainer
         {
             using var step = NewDisposeScope();
             double residual = (model.Output(x) - y).square().sum().item<double>();
-            double movement = linalg.vector_norm(model.Prefix - initialPrefix, dims: [1]).max().item<double>();
+            var rowMovement = linalg.vector_norm(model.Prefix - initialPrefix, dims: [1]);
+            double movement = rowMovement.max().item<double>();
+            double rmsMovement = rowMovement.square().mean().sqrt().item<double>();
             double? drift = null, lambdaMin = null;
             if (t == 0 || t == options.Steps || t % options.KernelEvery == 0)
             {
@@ -47,7 +49,7 @@ public static class GradientDescentTrainer
                 lambdaMin = t == 0 ? spectrum.LambdaMin : EigenSpectrum.Of(kernel).LambdaMin;
             }
 
-            records.Add(new TrainingStepRecord(t, 0.5 * residual, residual, movement, drift, lambdaMin));
+            records.Add(new TrainingStepRecord(t, 0.5 * residual, residual, movement, rmsMovement, drift, lambdaMin));
             if (!double.IsFinite(residual))
             {
                 throw new InvalidOperationException($"gradient descent diverged at step {t} (eta = {eta:E3}); lower eta0");

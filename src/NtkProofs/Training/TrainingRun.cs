@@ -15,6 +15,9 @@ public sealed record TrainingRun(IReadOnlyList<TrainingStepRecord> Records, doub
     /// <summary>max_t max_r ||p_r(t) - p_r(0)||.</summary>
     public double MaxPrefixMovement => Records.Max(r => r.MaxPrefixMovement);
 
+    /// <summary>max_t ||P(t) - P(0)||_F / sqrt(m).</summary>
+    public double MaxRmsPrefixMovement => Records.Max(r => r.RmsPrefixMovement);
+
     /// <summary>min_t lambda_min(H(t)) over the tracked steps.</summary>
     public double MinLambdaMin => Records.Where(r => r.LambdaMin.HasValue).Min(r => r.LambdaMin!.Value);
 
