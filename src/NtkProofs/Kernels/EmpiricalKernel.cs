@@ -7,12 +7,13 @@ namespace NtkProofs.Kernels;
 /// The empirical NTK H(theta) of a <see cref="PrefixModel"/> (THEORY.md Part A), as the project reports it:
 /// rows and columns indexed (sample i, output l), sample-major; with the linear output scale the kernel is divided by m
 /// (it equals the sqrt(m)-scale kernel at the same parameters). Built from matrix products only, streaming the prefix in
-/// blocks so that no (n c) x m block larger than <see cref="BlockElements"/> is materialized.
+/// cache-sized blocks (two passes: online softmax statistics, then the Gram products) so that no n x m or (n c) x m matrix
+/// is ever materialized.
 /// </summary>
 public static class EmpiricalKernel
 {
     /// <summary>The largest number of elements of the per-block gradient factor G_s (n c x block).</summary>
-    public const long BlockElements = 1L << 21;
+    public const long BlockElements = 1L << 17;
 
     /// <summary>
     /// Computes the reported empirical kernel at the model's current parameters.
@@ -30,35 +31,32 @@ public static class EmpiricalKernel
         using var scope = NewDisposeScope();
         long n = x.shape[0], m = model.Spec.PrefixLength, d = model.Spec.InputDim, c = model.Spec.OutputDim;
         var valuePath = model.Spec.ValuePath;
-        double rootM = Math.Sqrt(m);
+        long block = BlockLength(n, c, m);
 
-        var logits = x.mm(model.Prefix.t());
-        var logNormalizer = logits.logsumexp(1, keepdim: true);
-        var mean = nn.functional.softmax(logits, 1).mm(model.ValueMatrix); // n x c
+        // Pass 1 (online softmax statistics, one cache-sized block of prefix rows at a time): the log-normalizer of every
+        // row and the attention-weighted value mean mu, without materializing the n x m weights.
+        var (logNormalizer, mean) = SoftmaxStatistics(model, x, block);
 
+        // Pass 2: recompute each block's weights and accumulate the Gram products.
         var keyGram = zeros(n * c, n * c, dtype: ScalarType.Float64);
-        var weightGram = zeros(n, n, dtype: ScalarType.Float64);
+        var weightGram = valuePath != ValuePath.FixedValue ? zeros(n, n, dtype: ScalarType.Float64) : null;
         var cross = valuePath == ValuePath.TiedValue ? zeros(n, n * c, dtype: ScalarType.Float64) : null;
-        long block = Math.Max(1, Math.Min(m, BlockElements / Math.Max(1, n * c)));
+        var shift = logNormalizer - (0.5 * Math.Log(m));                                    // exp(l - shift) = sqrt(m) S
+        var valuesT = model.ValueMatrix.t().contiguous();                                   // c x m
         for (long start = 0; start < m; start += block)
         {
             using var inner = NewDisposeScope();
             long len = Math.Min(block, m - start);
-            var s = logits.narrow(1, start, len).sub(logNormalizer).exp_().mul_(rootM);         // sqrt(m) S, n x b
-            var value = model.ValueMatrix.narrow(0, start, len);                                // b x c
-            var factor = value.t().unsqueeze(0).sub(mean.unsqueeze(2)).mul_(s.unsqueeze(1))     // n x c x b
-                .reshape(n * c, len);
+            var s = x.mm(model.Prefix.narrow(0, start, len).t()).sub_(shift).exp_();          // sqrt(m) S, n x b
+            var factor = valuesT.narrow(1, start, len).unsqueeze(0).sub(mean.unsqueeze(2))     // n x c x b
+                .mul_(s.unsqueeze(1)).reshape(n * c, len);
             keyGram.addmm_(factor, factor.t());
-            if (valuePath != ValuePath.FixedValue)
-            {
-                weightGram.addmm_(s, s.t());
-            }
-
+            weightGram?.addmm_(s, s.t());
             cross?.addmm_(s, factor.t());
         }
 
         var kernel = keyGram.mul_(kron(x.mm(x.t()), ones(c, c, dtype: ScalarType.Float64)));
-        if (valuePath != ValuePath.FixedValue)
+        if (weightGram is not null)
         {
             kernel.add_(kron(weightGram, eye(c, dtype: ScalarType.Float64)));
         }
@@ -73,6 +71,39 @@ public static class EmpiricalKernel
         }
 
         return kernel.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The number of prefix rows per block: the (n c) x block factor stays within <see cref="BlockElements"/>.</summary>
+    /// <param name="n">Samples.</param>
+    /// <param name="c">Output dimension.</param>
+    /// <param name="m">Prefix length.</param>
+    internal static long BlockLength(long n, long c, long m) => Math.Max(1, Math.Min(m, BlockElements / Math.Max(1, n * c)));
+
+    /// <summary>
+    /// Streams the prefix once and returns, per input row, log sum_r exp(&lt;p_r, x&gt;) and mu = sum_r S_r value_r, with a
+    /// running maximum so that no exponential overflows.
+    /// </summary>
+    private static (Tensor LogNormalizer, Tensor Mean) SoftmaxStatistics(PrefixModel model, Tensor x, long block)
+    {
+        long n = x.shape[0], m = model.Spec.PrefixLength, c = model.Spec.OutputDim;
+        var runningMax = full(n, 1, double.NegativeInfinity, dtype: ScalarType.Float64);
+        var runningSum = zeros(n, 1, dtype: ScalarType.Float64);
+        var weighted = zeros(n, c, dtype: ScalarType.Float64);
+        for (long start = 0; start < m; start += block)
+        {
+            using var inner = NewDisposeScope();
+            long len = Math.Min(block, m - start);
+            var logits = x.mm(model.Prefix.narrow(0, start, len).t());
+            var newMax = maximum(runningMax, logits.amax([1], keepdim: true));
+            var rescale = (runningMax - newMax).exp_();
+            var e = logits.sub_(newMax).exp_();
+            runningSum.mul_(rescale).add_(e.sum(1, keepdim: true));
+            weighted.mul_(rescale).add_(e.mm(model.ValueMatrix.narrow(0, start, len)));
+            runningMax.copy_(newMax);
+        }
+
+        var logNormalizer = runningMax + runningSum.log();
+        return (logNormalizer, weighted.div_(runningSum));
     }
 
     /// <summary>
