@@ -5,6 +5,8 @@ public static class ExperimentRegistry
 {
     private static readonly List<IExperiment> Experiments =
     [
+        new Lemmas.KernelConcentrationExperiment(),
+        new Lemmas.LazyTrainingExperiment(),
     ];
 
     /// <summary>All registered experiments.</summary>

@@ -58,10 +58,10 @@ public sealed class L2KernelStability(ITestOutputHelper output)
         var result = LazyTraining.Run(new LemmaProblem(path, 6, 4, 2, 0.5), [1 << 11, 1 << 12], 4, Fast);
         foreach (var s in result.Samples)
         {
-            output.WriteLine(FormattableString.Invariant($"m = {s.PrefixLength}, replicate {s.Replicate}: min_t lambda_min(H(t)) / lambda* = {s.Run.MinLambdaMin / s.LambdaStar:F3}"));
+            output.WriteLine(FormattableString.Invariant($"m = {s.PrefixLength}, replicate {s.Replicate}: min_t lambda_min(H(t)) / lambda* = {s.MinLambdaMin / s.LambdaStar:F3}"));
         }
 
-        Assert.All(result.Samples, s => Assert.True(s.KernelStaysPositive, $"m = {s.PrefixLength}: {s.Run.MinLambdaMin:E3} < lambda*/2 = {s.LambdaStar / 2:E3}"));
+        Assert.All(result.Samples, s => Assert.True(s.KernelStaysPositive, $"m = {s.PrefixLength}: {s.MinLambdaMin:E3} < lambda*/2 = {s.LambdaStar / 2:E3}"));
     }
 
     /// <summary>Deep tier: m up to 2^16, 4 replicates, T = 300, both initializations, both output scales.</summary>
@@ -94,7 +94,7 @@ public sealed class L2KernelStability(ITestOutputHelper output)
         output.WriteLine(FormattableString.Invariant($"{label}: drift slope {result.DriftSlope.Slope:F3} (R^2 {result.DriftSlope.RSquared:F2}), max-row movement slope {result.MovementSlope.Slope:F3}, RMS movement slope {result.RmsMovementSlope.Slope:F3}"));
         foreach (int m in result.PrefixLengths)
         {
-            output.WriteLine(FormattableString.Invariant($"  m = {m,6}: drift {result.At(m, s => s.Run.MaxKernelDrift)}, movement {result.At(m, s => s.Run.MaxPrefixMovement)}, loss ratio {result.At(m, s => s.Run.Records[^1].ResidualSquared / s.Run.Records[0].ResidualSquared)}"));
+            output.WriteLine(FormattableString.Invariant($"  m = {m,6}: drift {result.At(m, s => s.MaxKernelDrift)}, movement {result.At(m, s => s.MaxPrefixMovement)}, loss ratio {result.At(m, s => s.ResidualRatio)}"));
         }
     }
 }

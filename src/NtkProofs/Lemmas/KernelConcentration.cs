@@ -116,16 +116,34 @@ public static class KernelConcentration
             double starNorm = linalg.norm(hStar).item<double>();
             foreach (int m in prefixLengths)
             {
-                using var inner = NewDisposeScope();
-                using var model = problem.Model(m, r);
-                var h = EmpiricalKernel.Compute(model, x);
-                double gap = linalg.norm(h - hStar).item<double>() / starNorm;
-                samples.Add(new InitialKernelSample(m, r, gap, EigenSpectrum.Of(h).LambdaMin, starSpectrum.LambdaMin, starSpectrum.LambdaMax, EigenSpectrum.Asymmetry(h)));
+                samples.Add(Measure(problem, m, r, x, hStar, starSpectrum, starNorm));
                 progress?.Report(++done);
             }
         }
 
         return new KernelConcentrationResult(problem, samples);
+    }
+
+    /// <summary>Measures H(0) against H* at one (m, replicate).</summary>
+    /// <param name="problem">The setting.</param>
+    /// <param name="prefixLength">m.</param>
+    /// <param name="replicate">Replicate index.</param>
+    public static InitialKernelSample Measure(LemmaProblem problem, int prefixLength, int replicate)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        using var scope = NewDisposeScope();
+        var x = problem.Inputs(replicate);
+        var hStar = InfinitePrefixKernel.Compute(problem.ValuePath, x, problem.Sigma, problem.EffectiveOutputDim);
+        return Measure(problem, prefixLength, replicate, x, hStar, EigenSpectrum.Of(hStar), linalg.norm(hStar).item<double>());
+    }
+
+    private static InitialKernelSample Measure(LemmaProblem problem, int m, int r, Tensor x, Tensor hStar, EigenSpectrum starSpectrum, double starNorm)
+    {
+        using var scope = NewDisposeScope();
+        using var model = problem.Model(m, r);
+        var h = EmpiricalKernel.Compute(model, x);
+        double gap = linalg.norm(h - hStar).item<double>() / starNorm;
+        return new InitialKernelSample(m, r, gap, EigenSpectrum.Of(h).LambdaMin, starSpectrum.LambdaMin, starSpectrum.LambdaMax, EigenSpectrum.Asymmetry(h));
     }
 
     /// <summary>The grid 2^from, 2^(from+1), ..., 2^to.</summary>

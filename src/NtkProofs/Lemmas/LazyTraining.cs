@@ -4,30 +4,77 @@ using NtkProofs.Training;
 
 namespace NtkProofs.Lemmas;
 
-/// <summary>One training run at (m, replicate) and what L2 and L3 read from it.</summary>
+/// <summary>
+/// What L2, L3 and C4 read from one training run at (m, replicate): plain numbers (serializable into sweep results) plus a
+/// subsampled residual curve.
+/// </summary>
 /// <param name="PrefixLength">m.</param>
 /// <param name="Replicate">Replicate index.</param>
 /// <param name="LambdaStar">lambda_min(H*) of the replicate's inputs.</param>
-/// <param name="Run">The recorded run.</param>
-public sealed record TrainingSample(int PrefixLength, int Replicate, double LambdaStar, TrainingRun Run)
+/// <param name="EffectiveEta">The step size on the reported kernel's scale.</param>
+/// <param name="Steps">T.</param>
+/// <param name="MaxKernelDrift">sup_t ||H(t) - H(0)||_F / ||H(0)||_F over the tracked steps.</param>
+/// <param name="MaxPrefixMovement">max_t max_r ||p_r(t) - p_r(0)||.</param>
+/// <param name="MaxRmsPrefixMovement">max_t ||P(t) - P(0)||_F / sqrt(m).</param>
+/// <param name="MinLambdaMin">min_t lambda_min(H(t)) over the tracked steps.</param>
+/// <param name="MeasuredContraction">(R_T / R_0)^(1/T), R_t = ||F(t) - Y||^2.</param>
+/// <param name="WorstEnvelopeRatio">max_t R_t / ((1 - eta lambda*/2)^t R_0); L3 holds when it is &lt;= 1.</param>
+/// <param name="InitialResidual">R_0.</param>
+/// <param name="FinalResidual">R_T.</param>
+/// <param name="StepsToTarget">First t with R_t &lt;= 1e-3 R_0, or null if never reached.</param>
+/// <param name="Curve">(t, R_t) at about 60 log-spaced steps (always including 0 and T).</param>
+public sealed record TrainingSample(
+    int PrefixLength,
+    int Replicate,
+    double LambdaStar,
+    double EffectiveEta,
+    int Steps,
+    double MaxKernelDrift,
+    double MaxPrefixMovement,
+    double MaxRmsPrefixMovement,
+    double MinLambdaMin,
+    double MeasuredContraction,
+    double WorstEnvelopeRatio,
+    double InitialResidual,
+    double FinalResidual,
+    int? StepsToTarget,
+    IReadOnlyList<(int Step, double Residual)> Curve)
 {
-    /// <summary>The L3 envelope factor 1 - eta lambda* / 2 (eta on the reported kernel's scale).</summary>
-    public double PredictedContraction => 1 - (Run.EffectiveEta * LambdaStar / 2);
+    /// <summary>The residual reduction that counts as "reached the target" for <see cref="StepsToTarget"/>.</summary>
+    public const double TargetReduction = 1e-3;
 
-    /// <summary>
-    /// The largest ratio ||F(t) - Y||^2 / ((1 - eta lambda*/2)^t ||F(0) - Y||^2) over the run; L3 holds when it is &lt;= 1.
-    /// </summary>
-    public double WorstEnvelopeRatio
-    {
-        get
-        {
-            double r0 = Run.Records[0].ResidualSquared, q = PredictedContraction;
-            return Run.Records.Max(rec => rec.ResidualSquared / (Math.Pow(q, rec.Step) * r0));
-        }
-    }
+    /// <summary>The L3 envelope factor 1 - eta lambda* / 2 (eta on the reported kernel's scale).</summary>
+    public double PredictedContraction => 1 - (EffectiveEta * LambdaStar / 2);
 
     /// <summary>Whether lambda_min(H(t)) stayed at or above lambda*/2 at every tracked step.</summary>
-    public bool KernelStaysPositive => Run.MinLambdaMin >= LambdaStar / 2;
+    public bool KernelStaysPositive => MinLambdaMin >= LambdaStar / 2;
+
+    /// <summary>R_T / R_0.</summary>
+    public double ResidualRatio => FinalResidual / InitialResidual;
+
+    /// <summary>Summarizes a recorded run.</summary>
+    /// <param name="prefixLength">m.</param>
+    /// <param name="replicate">Replicate index.</param>
+    /// <param name="lambdaStar">lambda_min(H*).</param>
+    /// <param name="run">The run.</param>
+    public static TrainingSample FromRun(int prefixLength, int replicate, double lambdaStar, TrainingRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var records = run.Records;
+        double r0 = records[0].ResidualSquared, q = 1 - (run.EffectiveEta * lambdaStar / 2);
+        double worst = records.Max(rec => rec.ResidualSquared / (Math.Pow(q, rec.Step) * r0));
+        int? reached = records.FirstOrDefault(rec => rec.ResidualSquared <= TargetReduction * r0)?.Step;
+        int steps = records.Count - 1;
+        var picks = new SortedSet<int> { 0, steps };
+        for (int k = 0; k <= 60; k++)
+        {
+            picks.Add((int)Math.Round(Math.Pow(Math.Max(steps, 1), k / 60.0)));
+        }
+
+        var curve = picks.Where(t => t <= steps).Select(t => (t, records[t].ResidualSquared)).ToList();
+        return new TrainingSample(prefixLength, replicate, lambdaStar, run.EffectiveEta, steps, run.MaxKernelDrift, run.MaxPrefixMovement,
+            run.MaxRmsPrefixMovement, run.MinLambdaMin, run.MeasuredContraction, worst, r0, records[^1].ResidualSquared, reached, curve);
+    }
 }
 
 /// <summary>Training runs over an m grid and replicates: the data of L2 (lazy training) and L3 (linear convergence).</summary>
@@ -41,13 +88,13 @@ public sealed record LazyTrainingResult(LemmaProblem Problem, TrainingOptions Op
     public IReadOnlyList<int> PrefixLengths => Samples.Select(s => s.PrefixLength).Distinct().Order().ToList();
 
     /// <summary>Log-log fit of the mean of sup_t relative kernel drift against m.</summary>
-    public LogLogFit DriftSlope => Fit(s => s.Run.MaxKernelDrift);
+    public LogLogFit DriftSlope => Fit(s => s.MaxKernelDrift);
 
     /// <summary>Log-log fit of the mean of max_t max_r ||p_r(t) - p_r(0)|| against m.</summary>
-    public LogLogFit MovementSlope => Fit(s => s.Run.MaxPrefixMovement);
+    public LogLogFit MovementSlope => Fit(s => s.MaxPrefixMovement);
 
     /// <summary>Log-log fit of the mean of max_t ||P(t) - P(0)||_F / sqrt(m) (root-mean-square row movement) against m.</summary>
-    public LogLogFit RmsMovementSlope => Fit(s => s.Run.MaxRmsPrefixMovement);
+    public LogLogFit RmsMovementSlope => Fit(s => s.MaxRmsPrefixMovement);
 
     /// <summary>Summary of a per-run quantity at one m.</summary>
     /// <param name="prefixLength">m.</param>
@@ -86,13 +133,33 @@ public static class LazyTraining
             double lambdaStar = Numerics.EigenSpectrum.Of(hStar).LambdaMin;
             foreach (int m in prefixLengths)
             {
-                using var model = problem.Model(m, r, init);
-                var run = GradientDescentTrainer.Train(model, x, y, options);
-                samples.Add(new TrainingSample(m, r, lambdaStar, run));
+                samples.Add(Measure(problem, m, r, options, init, x, y, lambdaStar));
                 progress?.Report(++done);
             }
         }
 
         return new LazyTrainingResult(problem, options, init, samples);
+    }
+
+    /// <summary>Trains one model at (m, replicate) and summarizes the run.</summary>
+    /// <param name="problem">The setting.</param>
+    /// <param name="prefixLength">m.</param>
+    /// <param name="replicate">Replicate index.</param>
+    /// <param name="options">Training options.</param>
+    /// <param name="init">Initialization scheme.</param>
+    public static TrainingSample Measure(LemmaProblem problem, int prefixLength, int replicate, TrainingOptions options, PrefixInit init = PrefixInit.Random)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        using var x = problem.Inputs(replicate);
+        using var y = problem.Targets(replicate);
+        using var hStar = Kernels.InfinitePrefixKernel.Compute(problem.ValuePath, x, problem.Sigma, problem.EffectiveOutputDim);
+        return Measure(problem, prefixLength, replicate, options, init, x, y, Numerics.EigenSpectrum.Of(hStar).LambdaMin);
+    }
+
+    private static TrainingSample Measure(LemmaProblem problem, int m, int r, TrainingOptions options, PrefixInit init, TorchSharp.torch.Tensor x, TorchSharp.torch.Tensor y, double lambdaStar)
+    {
+        using var model = problem.Model(m, r, init);
+        var run = GradientDescentTrainer.Train(model, x, y, options);
+        return TrainingSample.FromRun(m, r, lambdaStar, run);
     }
 }

@@ -90,7 +90,7 @@ public static class LemmaSuite
         var movement = result.MovementSlope;
         var rms = result.RmsMovementSlope;
         int mMin = result.PrefixLengths[0], mMax = result.PrefixLengths[^1];
-        string measured = F($"drift slope {drift.Slope:F3} (mean drift {result.At(mMin, s => s.Run.MaxKernelDrift).Mean:E2} at m = {mMin} -> {result.At(mMax, s => s.Run.MaxKernelDrift).Mean:E2} at m = {mMax}); max-row movement slope {movement.Slope:F3}; RMS movement slope {rms.Slope:F3}");
+        string measured = F($"drift slope {drift.Slope:F3} (mean drift {result.At(mMin, s => s.MaxKernelDrift).Mean:E2} at m = {mMin} -> {result.At(mMax, s => s.MaxKernelDrift).Mean:E2} at m = {mMax}); max-row movement slope {movement.Slope:F3}; RMS movement slope {rms.Slope:F3}");
         if (LemmaCriteria.DriftShouldVanish(problem.ValuePath))
         {
             yield return new LemmaCheck("L2", problem.Label, "kernel drift and prefix movement vanish as m grows",
@@ -105,12 +105,12 @@ public static class LemmaSuite
 
         var late = result.Samples.Where(s => s.PrefixLength >= (m0 ?? mMax)).ToList();
         yield return new LemmaCheck("L2", problem.Label, "lambda_min(H(t)) >= lambda*/2 for m >= m0",
-            F($"min over runs of lambda_min(H(t)) / lambda* = {late.Min(s => s.Run.MinLambdaMin / s.LambdaStar):F3} for m >= {m0 ?? mMax}"),
+            F($"min over runs of lambda_min(H(t)) / lambda* = {late.Min(s => s.MinLambdaMin / s.LambdaStar):F3} for m >= {m0 ?? mMax}"),
             ">= 0.5", Verdict(late.All(s => s.KernelStaysPositive)));
 
         var worst = late.MaxBy(s => s.WorstEnvelopeRatio)!;
         yield return new LemmaCheck("L3", problem.Label, "||F(t) - Y||^2 <= (1 - eta lambda*/2)^t ||F(0) - Y||^2",
-            F($"worst ratio to envelope {worst.WorstEnvelopeRatio:F3} for m >= {m0 ?? mMax}; contraction measured {Summaries(late, s => s.Run.MeasuredContraction)} vs predicted {Summaries(late, s => s.PredictedContraction)}"),
+            F($"worst ratio to envelope {worst.WorstEnvelopeRatio:F3} for m >= {m0 ?? mMax}; contraction measured {Summaries(late, s => s.MeasuredContraction)} vs predicted {Summaries(late, s => s.PredictedContraction)}"),
             "ratio <= 1 at every step", Verdict(late.All(s => s.WorstEnvelopeRatio <= 1)));
     }
 
