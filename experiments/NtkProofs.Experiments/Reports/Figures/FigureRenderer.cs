@@ -8,7 +8,7 @@ namespace NtkProofs.Experiments.Reports.Figures;
 /// plotted as log10/log2 values with tick labels formatted back (the toolchain notes' recipe). Non-positive values on a log
 /// axis are dropped from that series rather than plotted as -infinity.
 /// </summary>
-public static class FigureRenderer
+public static partial class FigureRenderer
 {
     private static readonly Color[] Palette =
     [
@@ -27,7 +27,7 @@ public static class FigureRenderer
         string png = Path.Combine(folder, spec.Name + ".png");
         string svg = Path.Combine(folder, spec.Name + ".svg");
         NtkProofs.IO.AtomicFile.WriteAllBytes(png, plot.GetImageBytes(spec.Width, spec.Height, ImageFormat.Png));
-        NtkProofs.IO.AtomicFile.WriteAllText(svg, plot.GetSvgXml(spec.Width, spec.Height));
+        NtkProofs.IO.AtomicFile.WriteAllText(svg, NormalizeSvgIds(plot.GetSvgXml(spec.Width, spec.Height)));
         return (png, svg);
     }
 
@@ -100,6 +100,33 @@ public static class FigureRenderer
         plot.ShowLegend(Alignment.UpperRight);
         return plot;
     }
+
+    /// <summary>
+    /// ScottPlot numbers SVG clip paths from a process-wide counter, so the same figure rendered twice differs in its ids.
+    /// Renumbers them in order of appearance, which makes the SVG a pure function of the figure.
+    /// </summary>
+    /// <param name="svg">SVG text.</param>
+    public static string NormalizeSvgIds(string svg)
+    {
+        ArgumentNullException.ThrowIfNull(svg);
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Text.RegularExpressions.Match match in ClipId().Matches(svg))
+        {
+            string id = match.Groups[1].Value;
+            if (!map.ContainsKey(id))
+            {
+                map[id] = "clip" + map.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return ClipReference().Replace(svg, m => m.Value.Replace(m.Groups[1].Value, map.TryGetValue(m.Groups[1].Value, out var n) ? n : m.Groups[1].Value, StringComparison.Ordinal));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<clipPath id=\"([^\"]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex ClipId();
+
+    [System.Text.RegularExpressions.GeneratedRegex("(?:id=\"|url\\(#)([A-Za-z_][A-Za-z0-9_]*)")]
+    private static partial System.Text.RegularExpressions.Regex ClipReference();
 
     private static bool Valid(double v, AxisScale scale) => double.IsFinite(v) && (scale == AxisScale.Linear || v > 0);
 
