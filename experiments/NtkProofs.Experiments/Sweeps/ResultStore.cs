@@ -132,9 +132,16 @@ public sealed class ResultStore : IDisposable
         lockFile.Dispose();
     }
 
-    private static List<SweepResult> ReadResults(JsonLinesContent content, SweepPlan? plan, ShardSpec? shard)
+    /// <summary>
+    /// Parses and checks the lines of a results file (see <see cref="Read"/>), with their line numbers; duplicates with the
+    /// same outcome are kept once.
+    /// </summary>
+    /// <param name="content">The file's lines.</param>
+    /// <param name="plan">The plan the lines must belong to, or null.</param>
+    /// <param name="shard">The shard the lines must belong to, or null.</param>
+    internal static List<(SweepResult Result, int Line)> ReadLines(JsonLinesContent content, SweepPlan? plan, ShardSpec? shard)
     {
-        var results = new List<SweepResult>();
+        var results = new List<(SweepResult Result, int Line)>();
         var seen = new Dictionary<string, (SweepResult Result, int Line)>(StringComparer.Ordinal);
         foreach (var line in content.Lines)
         {
@@ -152,11 +159,14 @@ public sealed class ResultStore : IDisposable
             }
 
             seen[result.Key] = (result, line.LineNumber);
-            results.Add(result);
+            results.Add((result, line.LineNumber));
         }
 
         return results;
     }
+
+    private static List<SweepResult> ReadResults(JsonLinesContent content, SweepPlan? plan, ShardSpec? shard) =>
+        [.. ReadLines(content, plan, shard).Select(r => r.Result)];
 
     private static FileStream AcquireLock(string full)
     {
