@@ -19,7 +19,7 @@ public sealed class SweepCommand : ICliCommand
     /// <inheritdoc />
     public Command Build()
     {
-        var experiment = new Argument<string>("experiment") { Description = "Experiment to run; must match the config's \"experiment\"." };
+        var experiment = new Argument<string>("experiment") { Description = $"Experiment to run; must match the config's \"experiment\". Known: {string.Join(", ", ExperimentRegistry.All.Select(e => e.Name))}." };
         var config = new Option<FileInfo>("--config") { Description = "Sweep config (JSON; see experiments/configs/README.md).", Required = true };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Results folder (default sweeps/<experiment>/): <experiment>.jsonl (or <experiment>.shard-i-of-N.jsonl) and manifest.json." };
         var shard = new Option<string?>("--shard") { Description = "Run only shard i of N (1-based, e.g. 2/8 for a cluster job array): the points whose index % N == i - 1. Join shards with 'ntkproofs merge'." };
@@ -168,7 +168,7 @@ public sealed class SweepCommand : ICliCommand
     {
         var config = plan.Config;
         var table = new Table().Title(Markup.Escape($"plan of {config.Path}"));
-        table.AddColumns("", "");
+        table.AddColumns("", "").HideHeaders();
         table.AddRow("experiment", Markup.Escape($"{config.Experiment.Name}: {config.Experiment.Description}"));
         table.AddRow("master seed", config.Seed.ToString(CultureInfo.InvariantCulture));
         table.AddRow("points", plan.Points.Count.ToString(CultureInfo.InvariantCulture));
@@ -198,7 +198,7 @@ public sealed class SweepCommand : ICliCommand
     private static void PrintSummary(IAnsiConsole console, SweepPlan plan, ShardSpec? shard, SweepRunSummary summary, string resultsPath, RunManifest manifest, string outDir)
     {
         var table = new Table().Title(Markup.Escape($"sweep {plan.Experiment}{(summary.Interrupted ? " (interrupted)" : "")}"));
-        table.AddColumns("", "");
+        table.AddColumns("", "").HideHeaders();
         table.AddRow("config", Markup.Escape(plan.Config.Path));
         table.AddRow("master seed", plan.Config.Seed.ToString(CultureInfo.InvariantCulture));
         table.AddRow("points", shard is { } s ? Markup.Escape($"{summary.Planned} in shard {s} of {plan.Points.Count}") : summary.Planned.ToString(CultureInfo.InvariantCulture));

@@ -306,6 +306,9 @@ internal static class SweepConfigLoader
                 throw new ArgumentException($"{full}: 'sweep' must be an object {{\"parameter\": [values] | {{\"pow2\": [from, to]}} | {{\"range\": [from, to, step]}}}}, got {root["sweep"]?.ToJsonString() ?? "null"}");
             }
 
+            // The axes this file lists replace inherited ones of the same name and come after the inherited axes it does
+            // not mention, in this file's order; null removes an inherited axis.
+            var listed = new List<RawEntry>();
             foreach (var (name, value) in sweep)
             {
                 switch (value)
@@ -318,12 +321,15 @@ internal static class SweepConfigLoader
 
                         break;
                     case JsonArray or JsonObject:
-                        Override(raw.Axes, new RawEntry(name, value.DeepClone(), full));
+                        raw.Axes.RemoveAll(a => a.Name == name);
+                        listed.Add(new RawEntry(name, value.DeepClone(), full));
                         break;
                     default:
                         throw new ArgumentException($"{full}: sweep.{name} must be a list of values, {{\"pow2\": [from, to]}} or {{\"range\": [from, to, step]}}, got {value.ToJsonString()} (a single value belongs in 'defaults')");
                 }
             }
+
+            raw.Axes.AddRange(listed);
         }
 
         raw.Chain.Insert(0, full);

@@ -146,6 +146,10 @@ public sealed class SweepConfigTests : SweepTestFolder
         Assert.Equal(["separate"], config.Axes[1].Values.Select(v => v.GetValue<string>()));
         Assert.Equal([Path.GetFullPath(child), Path.Combine(Root, "base", "base.json")], config.Files);
         Assert.Equal(4, config.Plan().Points.Count);
+
+        // Axes a file lists come in its order, after the inherited axes it does not mention.
+        string reorder = Write("reorder.json", """{"extends": "base/base.json", "sweep": {"replicate": [0, 1, 2], "m": [16]}}""");
+        Assert.Equal(["path", "replicate", "m"], SweepConfig.Load(reorder, new FakeExperiment()).Axes.Select(a => a.Name));
     }
 
     [Fact]
