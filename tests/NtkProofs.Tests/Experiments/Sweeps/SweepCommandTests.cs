@@ -181,5 +181,9 @@ public sealed class SweepCommandTests : SweepTestFolder
         Assert.Equal(4, line["point"]!["m"]!.GetValue<long>());
         Assert.Equal("fixed/on", line["result"]!["label"]!.GetValue<string>());
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("[4, 0.25, 0.30000000000000004]"), line["result"]!["series"]));
+
+        // Read back as typed points (what the report uses).
+        var point = ResultStore.Read(Path.Combine(Out, "fake.shard-1-of-18.jsonl")).Single().Point;
+        Assert.Equal((4L, 3L, 0.5, "fixed", true), (point.Int("m"), point.Int("d"), point.Real("r"), point.Text("path"), point.Bool("flag")));
     }
 }
