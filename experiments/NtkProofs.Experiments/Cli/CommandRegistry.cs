@@ -11,5 +11,7 @@ public static class CommandRegistry
         new LemmasCommand(),
         new KernelCommand(),
         new BenchCommand(),
+        new SweepCommand(),
+        new MergeCommand(),
     ];
 }

@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>Bad input or configuration: nothing was computed, nothing already written was changed.</summary>
     public const int BadInput = 2;
+
+    /// <summary>Interrupted by the user (Ctrl+C, SIGTERM): what finished is kept; rerun with <c>--resume</c> to continue.</summary>
+    public const int Interrupted = 130;
 }

@@ -17,4 +17,26 @@ public static class ExperimentRegistry
     public static IExperiment Get(string name) =>
         Experiments.FirstOrDefault(e => e.Name == name)
         ?? throw new ArgumentException($"unknown experiment '{name}'; known: {string.Join(", ", Experiments.Select(e => e.Name))}");
+
+    /// <summary>
+    /// Adds an experiment for the rest of the process, so configs and the CLI can name it. Used by tests to register their
+    /// own experiments; registering the same type under the same name again is a no-op.
+    /// </summary>
+    /// <param name="experiment">The experiment.</param>
+    internal static void Register(IExperiment experiment)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        lock (Experiments)
+        {
+            var existing = Experiments.FirstOrDefault(e => e.Name == experiment.Name);
+            if (existing is null)
+            {
+                Experiments.Add(experiment);
+            }
+            else if (existing.GetType() != experiment.GetType())
+            {
+                throw new ArgumentException($"an experiment named '{experiment.Name}' is already registered ({existing.GetType().Name})", nameof(experiment));
+            }
+        }
+    }
 }
