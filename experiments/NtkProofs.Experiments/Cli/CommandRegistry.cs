@@ -8,6 +8,7 @@ public static class CommandRegistry
     /// <summary>All commands.</summary>
     public static IReadOnlyList<ICliCommand> All { get; } =
     [
+        new ReportCommand(),
         new LemmasCommand(),
         new KernelCommand(),
         new BenchCommand(),

@@ -31,7 +31,8 @@ public static class GradientDescentTrainer
         var initialKernel = EmpiricalKernel.Compute(model, x);
         double initialKernelNorm = linalg.norm(initialKernel).item<double>();
         var spectrum = EigenSpectrum.Of(initialKernel);
-        double eta = options.Eta ?? options.Eta0 / (spectrum.LambdaMax * kernelFactor);
+        // A zero kernel (e.g. m = 1 with fixed values: one softmax weight, no gradient) cannot train: step size 0.
+        double eta = options.Eta ?? (spectrum.LambdaMax > 0 ? options.Eta0 / (spectrum.LambdaMax * kernelFactor) : 0.0);
 
         var records = new List<TrainingStepRecord>(options.Steps + 1);
         for (int t = 0; t <= options.Steps; t++)
