@@ -27,6 +27,12 @@ public readonly record struct Tolerance(double Relative, double Absolute)
     /// </summary>
     public const double PretrainedParityMaxAbs = 1e-4;
 
+    /// <summary>
+    /// Agreement of two float64 reductions (sum, sum of squares) over the same float32 weights, which may differ in
+    /// summation order (thread count): used to recognise a base model by its frozen weights.
+    /// </summary>
+    public static Tolerance WeightFingerprint { get; } = new(1e-9, 1e-9);
+
     /// <summary>Returns the tolerance for verification work in the given precision.</summary>
     /// <param name="dtype">The scalar type of the computation.</param>
     public static Tolerance For(TorchSharp.torch.ScalarType dtype) => dtype switch
