@@ -41,7 +41,7 @@ public static class AdapterConfigJson
         }
         catch (NotSupportedException e)
         {
-            throw new InvalidDataException($"{source}: not a valid adapter config ({e.Message})", e);
+            throw new InvalidDataException($"{source}: not a valid adapter config ({e.Message}); it needs a \"method\" field: head, full, lora, prefix or ntk", e);
         }
         catch (ArgumentException e)
         {

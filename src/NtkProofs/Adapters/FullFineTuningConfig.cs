@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace NtkProofs.Adapters;
 
 /// <summary>Full fine-tuning: every encoder weight and the head train.</summary>
@@ -7,6 +9,7 @@ public sealed record FullFineTuningConfig : AdapterConfig
     public const string MethodName = "full";
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string Method => MethodName;
 
     /// <inheritdoc />

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace NtkProofs.Adapters;
 
 /// <summary>Linear probing: the encoder stays frozen, only the classification head trains.</summary>
@@ -7,6 +9,7 @@ public sealed record HeadOnlyConfig : AdapterConfig
     public const string MethodName = "head";
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string Method => MethodName;
 
     /// <inheritdoc />

@@ -20,6 +20,7 @@ public sealed record LoraAdapterConfig(
     public const string MethodName = "lora";
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string Method => MethodName;
 
     /// <summary>alpha / r.</summary>

@@ -38,6 +38,7 @@ public sealed record NtkAttentionAdapterConfig(
     public const string PositiveRandom = "positive_random";
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string Method => MethodName;
 
     /// <summary>r, the feature dimension of phi for heads of dimension <paramref name="headDim"/>.</summary>

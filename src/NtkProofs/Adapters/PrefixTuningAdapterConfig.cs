@@ -21,6 +21,7 @@ public sealed record PrefixTuningAdapterConfig(
     public const string MethodName = "prefix";
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string Method => MethodName;
 
     /// <summary>E for a model of width <paramref name="tokenDim"/>.</summary>
