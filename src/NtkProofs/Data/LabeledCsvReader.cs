@@ -37,6 +37,7 @@ public static class LabeledCsvReader
             Quote = '"',
             AllowLineBreaksInQuotes = true,
             SkipEmptyLines = true,
+            TrackLineNumbers = true,
         };
         var result = new List<LabeledSentence>();
         using var csv = CsvReader.Create(reader, options, leaveOpen: true);

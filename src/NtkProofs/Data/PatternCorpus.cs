@@ -49,10 +49,16 @@ public static class PatternCorpus
     /// <param name="log">Progress messages (optional).</param>
     public static IReadOnlyList<LabeledSentence> Load(ClassificationTask task, TextWriter? log = null) => LabeledCsvReader.ReadFile(Ensure(task, log));
 
-    /// <summary>Downloads and extracts the package and copies every task CSV into the cache.</summary>
+    /// <summary>Downloads and extracts the package and copies every task CSV into <see cref="CacheDirectory"/>.</summary>
     /// <param name="log">Progress messages (optional).</param>
-    public static void Fetch(TextWriter? log = null)
+    public static void Fetch(TextWriter? log = null) => Fetch(CacheDirectory, log);
+
+    /// <summary>Downloads and extracts the package and copies every task CSV into <paramref name="cacheDirectory"/>.</summary>
+    /// <param name="cacheDirectory">Target folder (created if missing).</param>
+    /// <param name="log">Progress messages (optional).</param>
+    public static void Fetch(string cacheDirectory, TextWriter? log = null)
     {
+        ArgumentNullException.ThrowIfNull(cacheDirectory);
         string work = Path.Combine(Path.GetTempPath(), "ntkproofs-pattern-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(work);
         try
@@ -69,17 +75,17 @@ public static class PatternCorpus
             string? deb = Directory.GetFiles(work, Package + "_*.deb").FirstOrDefault();
             if (download.ExitCode != 0 || deb is null)
             {
-                throw Unavailable($"'apt-get download {Package}' failed (exit {download.ExitCode}): {download.Output.Trim()}");
+                throw Unavailable(cacheDirectory, $"'apt-get download {Package}' failed (exit {download.ExitCode}): {download.Output.Trim()}");
             }
 
             string extracted = Path.Combine(work, "x");
             var unpack = Run("dpkg", work, "-x", deb, extracted);
             if (unpack.ExitCode != 0)
             {
-                throw Unavailable($"'dpkg -x {deb}' failed (exit {unpack.ExitCode}): {unpack.Output.Trim()}");
+                throw Unavailable(cacheDirectory, $"'dpkg -x {deb}' failed (exit {unpack.ExitCode}): {unpack.Output.Trim()}");
             }
 
-            Directory.CreateDirectory(CacheDirectory);
+            Directory.CreateDirectory(cacheDirectory);
             var provenance = new List<string> { $"source: Debian package {Path.GetFileName(deb)}", $"path in package: /{CorporaPath}" };
             foreach (var task in Enum.GetValues<ClassificationTask>())
             {
@@ -87,21 +93,21 @@ public static class PatternCorpus
                 string source = Path.Combine(extracted, CorporaPath, name);
                 if (!File.Exists(source))
                 {
-                    throw Unavailable($"{Path.GetFileName(deb)} does not contain {CorporaPath}/{name}");
+                    throw Unavailable(cacheDirectory, $"{Path.GetFileName(deb)} does not contain {CorporaPath}/{name}");
                 }
 
-                string temp = Path.Combine(CacheDirectory, name + ".tmp-" + Environment.ProcessId);
+                string temp = Path.Combine(cacheDirectory, name + ".tmp-" + Environment.ProcessId);
                 File.Copy(source, temp, overwrite: true);
-                File.Move(temp, Path.Combine(CacheDirectory, name), overwrite: true);
+                File.Move(temp, Path.Combine(cacheDirectory, name), overwrite: true);
                 provenance.Add($"{name}: sha256 {Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(source)))}");
             }
 
-            File.WriteAllLines(Path.Combine(CacheDirectory, "SOURCE.txt"), provenance);
-            log?.WriteLine($"cached the task CSVs in {CacheDirectory}");
+            File.WriteAllLines(Path.Combine(cacheDirectory, "SOURCE.txt"), provenance);
+            log?.WriteLine($"cached the task CSVs in {cacheDirectory}");
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw Unavailable($"cannot run apt-get/dpkg ({e.Message})", e);
+            throw Unavailable(cacheDirectory, $"cannot run apt-get/dpkg ({e.Message})", e);
         }
         finally
         {
@@ -116,11 +122,11 @@ public static class PatternCorpus
         }
     }
 
-    private static DatasetUnavailableException Unavailable(string why, Exception? inner = null)
+    private static DatasetUnavailableException Unavailable(string cacheDirectory, string why, Exception? inner = null)
     {
-        string message = $"the task data is not cached in {CacheDirectory} and could not be fetched: {why}. " +
-            $"Fetch it by hand: 'cd $(mktemp -d) && apt-get download {Package} && dpkg -x {Package}_*.deb x && mkdir -p {CacheDirectory} && " +
-            $"cp x/{CorporaPath}/*.csv {CacheDirectory}/', or set {DataVariable} to a folder holding the CSVs.";
+        string message = $"the task data is not cached in {cacheDirectory} and could not be fetched: {why}. " +
+            $"Fetch it by hand: 'cd $(mktemp -d) && apt-get download {Package} && dpkg -x {Package}_*.deb x && mkdir -p {cacheDirectory} && " +
+            $"cp x/{CorporaPath}/*.csv {cacheDirectory}/', or set {DataVariable} to a folder holding the CSVs.";
         return inner is null ? new DatasetUnavailableException(message) : new DatasetUnavailableException(message, inner);
     }
 
@@ -138,13 +144,13 @@ public static class PatternCorpus
             info.ArgumentList.Add(a);
         }
 
-        using var process = Process.Start(info) ?? throw Unavailable($"could not start {program}");
+        using var process = Process.Start(info) ?? throw new System.ComponentModel.Win32Exception($"could not start {program}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);
-            throw Unavailable($"{program} {string.Join(' ', arguments)} did not finish within 5 minutes");
+            return (-1, $"{program} {string.Join(' ', arguments)} did not finish within 5 minutes");
         }
 
         return (process.ExitCode, stdout.Result + stderr.Result);
