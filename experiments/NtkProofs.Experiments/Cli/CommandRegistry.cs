@@ -11,5 +11,6 @@ public static class CommandRegistry
         new LemmasCommand(),
         new KernelCommand(),
         new BenchCommand(),
+        new FinetuneCommand(),
     ];
 }

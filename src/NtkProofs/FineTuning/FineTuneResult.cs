@@ -10,6 +10,7 @@ namespace NtkProofs.FineTuning;
 /// <param name="Steps">Per-step records.</param>
 /// <param name="Validation">Validation metrics after training.</param>
 /// <param name="Test">Test metrics after training.</param>
+/// <param name="RssBeforeTrainingBytes">Resident set right before the first step (model, data, libraries loaded).</param>
 /// <param name="PeakRssBytes">Peak resident set size during training (VmHWM reset before the first step when the kernel allows it, see <see cref="PeakRssResetWorked"/>).</param>
 /// <param name="PeakRssResetWorked">Whether the peak counter was reset before training (otherwise the peak includes model loading).</param>
 /// <param name="MaxStepRssBytes">Largest RSS sampled right after a backward pass.</param>
@@ -25,6 +26,7 @@ public sealed record FineTuneResult(
     IReadOnlyList<StepRecord> Steps,
     EvaluationResult Validation,
     EvaluationResult Test,
+    long RssBeforeTrainingBytes,
     long PeakRssBytes,
     bool PeakRssResetWorked,
     long MaxStepRssBytes,

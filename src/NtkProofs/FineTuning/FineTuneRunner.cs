@@ -62,6 +62,7 @@ public static class FineTuneRunner
         var order = new BatchOrder(splits.Train.Count, config.BatchSize, config.Seed);
         var steps = new List<StepRecord>(config.Steps);
         GC.Collect();
+        long before = MemoryProbe.CurrentRssBytes;
         bool reset = MemoryProbe.ResetPeak();
         for (int s = 0; s < config.Steps; s++)
         {
@@ -94,6 +95,7 @@ public static class FineTuneRunner
             steps,
             validationResult,
             testResult,
+            before,
             peak,
             reset,
             steps.Max(s => s.RssBytes),
