@@ -304,6 +304,7 @@ public sealed class FinetuneCommand : ICliCommand
                 ["peak_rss_increase_over_before_training_bytes"] = r.PeakRssBytes - r.RssBeforeTrainingBytes,
                 ["peak_rss_reset_before_training"] = r.PeakRssResetWorked,
                 ["max_rss_after_backward_bytes"] = r.MaxStepRssBytes,
+                ["managed_heap_bytes_after_training"] = r.ManagedHeapBytes,
                 ["tensor_bytes_parameters"] = r.TensorMemory.ParameterBytes,
                 ["tensor_bytes_gradients"] = r.TensorMemory.GradientBytes,
                 ["tensor_bytes_adamw_state"] = r.TensorMemory.OptimizerStateBytes,

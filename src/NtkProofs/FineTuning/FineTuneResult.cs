@@ -14,6 +14,7 @@ namespace NtkProofs.FineTuning;
 /// <param name="PeakRssBytes">Peak resident set size during training (VmHWM reset before the first step when the kernel allows it, see <see cref="PeakRssResetWorked"/>).</param>
 /// <param name="PeakRssResetWorked">Whether the peak counter was reset before training (otherwise the peak includes model loading).</param>
 /// <param name="MaxStepRssBytes">Largest RSS sampled right after a backward pass.</param>
+/// <param name="ManagedHeapBytes">.NET GC heap after training (not included in the tensor figures; part of the RSS).</param>
 /// <param name="TensorMemory">Analytic parameter/gradient/AdamW-state bytes.</param>
 /// <param name="TotalSeconds">Wall time of the whole run.</param>
 public sealed record FineTuneResult(
@@ -30,6 +31,7 @@ public sealed record FineTuneResult(
     long PeakRssBytes,
     bool PeakRssResetWorked,
     long MaxStepRssBytes,
+    long ManagedHeapBytes,
     TensorMemoryEstimate TensorMemory,
     double TotalSeconds)
 {

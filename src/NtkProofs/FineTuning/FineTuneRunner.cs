@@ -75,6 +75,7 @@ public static class FineTuneRunner
         }
 
         long peak = MemoryProbe.PeakRssBytes;
+        long managed = MemoryProbe.ManagedHeapBytes;
         var validationResult = Evaluator.Evaluate(model, tokenizer, validation, config.MaxLength, config.EvalBatchSize, done => progress.Evaluation?.Invoke("validation", done, validation.Count));
         var testResult = Evaluator.Evaluate(model, tokenizer, test, config.MaxLength, config.EvalBatchSize, done => progress.Evaluation?.Invoke("test", done, test.Count));
 
@@ -99,6 +100,7 @@ public static class FineTuneRunner
             peak,
             reset,
             steps.Max(s => s.RssBytes),
+            managed,
             TensorMemoryEstimate.ForAdamW(summary.Trainable, summary.Total),
             total.Elapsed.TotalSeconds);
     }
