@@ -14,5 +14,6 @@ public static class CommandRegistry
         new BenchCommand(),
         new SweepCommand(),
         new MergeCommand(),
+        new FinetuneCommand(),
     ];
 }

@@ -21,6 +21,18 @@ public readonly record struct Tolerance(double Relative, double Absolute)
     /// <summary>Float32 central finite differences.</summary>
     public static Tolerance FiniteDifference32 { get; } = new(2e-2, 1e-3);
 
+    /// <summary>
+    /// Largest accepted max-abs difference between the TorchSharp rebuild of a pretrained float32 transformer and ONNX
+    /// Runtime on the same weights (last_hidden_state, values of order 1; measured about 1e-5 for all-MiniLM-L6-v2).
+    /// </summary>
+    public const double PretrainedParityMaxAbs = 1e-4;
+
+    /// <summary>
+    /// Agreement of two float64 reductions (sum, sum of squares) over the same float32 weights, which may differ in
+    /// summation order (thread count): used to recognise a base model by its frozen weights.
+    /// </summary>
+    public static Tolerance WeightFingerprint { get; } = new(1e-9, 1e-9);
+
     /// <summary>Returns the tolerance for verification work in the given precision.</summary>
     /// <param name="dtype">The scalar type of the computation.</param>
     public static Tolerance For(TorchSharp.torch.ScalarType dtype) => dtype switch

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using NtkProofs.Adapters;
+using NtkProofs.Data;
+using NtkProofs.Pretrained;
+using NtkProofs.Tokenization;
+using NtkProofs.Transformers;
+using static TorchSharp.torch;
+
+namespace NtkProofs.FineTuning;
+
+/// <summary>
+/// One fine-tuning run on a real task: load and split the data, load all-MiniLM-L6-v2, wrap it with the configured
+/// adapter and a fresh 2-way head, train with AdamW for the configured steps (batches drawn from seeded epoch shuffles),
+/// evaluate on validation and test, and save the adapter (with a probe batch of test sentences) to a folder.
+/// </summary>
+public static class FineTuneRunner
+{
+    /// <summary>Number of test sentences saved as the probe batch.</summary>
+    public const int ProbeSize = 8;
+
+    /// <summary>Runs the experiment.</summary>
+    /// <param name="config">The validated configuration.</param>
+    /// <param name="adapterDirectory">Where the adapter is saved.</param>
+    /// <param name="progress">Callbacks (optional).</param>
+    /// <param name="examples">The task's examples; null to load them with <see cref="PatternCorpus"/>.</param>
+    public static FineTuneResult Run(FineTuneConfig config, string adapterDirectory, FineTuneProgress? progress = null, IReadOnlyList<LabeledSentence>? examples = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config = config.Validated();
+        progress ??= new FineTuneProgress();
+        var total = Stopwatch.StartNew();
+        var adapterConfig = config.ToAdapterConfig();
+
+        progress.Status?.Invoke($"loading the {config.Task} data");
+        examples ??= PatternCorpus.Load(config.TaskKind);
+        var splits = StratifiedSplitter.Split(examples, config.SplitSeed, config.ValidationFraction, config.TestFraction);
+        var validation = Limit(splits.Validation, config.MaxEvalExamples);
+        var test = Limit(splits.Test, config.MaxEvalExamples);
+
+        // The adapter first (it fails fast for a method that is not available), then the pretrained encoder.
+        manual_seed(config.Seed);
+        var adapter = AdapterFactory.Create(adapterConfig, BertConfig.MiniLmL6V2);
+        progress.Status?.Invoke($"loading {MiniLmPackage.ModelName}");
+        var tokenizer = PretrainedMiniLm.LoadTokenizer();
+        BertModel bert;
+        try
+        {
+            bert = PretrainedMiniLm.LoadModel();
+        }
+        catch
+        {
+            adapter.Dispose();
+            throw;
+        }
+
+        using var model = new AdaptedClassifier(bert, adapter, numLabels: 2);
+        var summary = model.Summary();
+        progress.Status?.Invoke(summary.ToString());
+
+        int warmup = (int)Math.Floor(config.Steps * config.WarmupFraction);
+        using var trainer = new ClassificationTrainer(model, config.LearningRate, config.WeightDecay, config.Steps, warmup);
+        var order = new BatchOrder(splits.Train.Count, config.BatchSize, config.Seed);
+        var steps = new List<StepRecord>(config.Steps);
+        GC.Collect();
+        long before = MemoryProbe.CurrentRssBytes;
+        bool reset = MemoryProbe.ResetPeak();
+        for (int s = 0; s < config.Steps; s++)
+        {
+            var indices = order.Next();
+            var batchExamples = indices.Select(i => splits.Train[i]).ToList();
+            using var batch = tokenizer.EncodeBatch(batchExamples.Select(e => e.Text).ToList(), config.MaxLength);
+            var record = trainer.Step(batch, batchExamples.Select(e => e.Label).ToList());
+            steps.Add(record);
+            progress.Step?.Invoke(record);
+        }
+
+        long peak = MemoryProbe.PeakRssBytes;
+        long managed = MemoryProbe.ManagedHeapBytes;
+        var validationResult = Evaluator.Evaluate(model, tokenizer, validation, config.MaxLength, config.EvalBatchSize, done => progress.Evaluation?.Invoke("validation", done, validation.Count));
+        var testResult = Evaluator.Evaluate(model, tokenizer, test, config.MaxLength, config.EvalBatchSize, done => progress.Evaluation?.Invoke("test", done, test.Count));
+
+        progress.Status?.Invoke($"saving the adapter to {adapterDirectory}");
+        using (var probe = tokenizer.EncodeBatch(splits.Test.Take(ProbeSize).Select(e => e.Text).ToList(), config.MaxLength))
+        {
+            AdapterCheckpoint.Save(model, adapterDirectory, MiniLmPackage.ModelName, probe);
+        }
+
+        total.Stop();
+        return new FineTuneResult(
+            config,
+            AdapterConfigJson.Serialize(adapterConfig),
+            summary.Trainable,
+            summary.Total,
+            summary.ToString(),
+            splits.Train.Count,
+            steps,
+            validationResult,
+            testResult,
+            before,
+            peak,
+            reset,
+            steps.Max(s => s.RssBytes),
+            managed,
+            TensorMemoryEstimate.ForAdamW(summary.Trainable, summary.Total),
+            total.Elapsed.TotalSeconds);
+    }
+
+    private static IReadOnlyList<LabeledSentence> Limit(IReadOnlyList<LabeledSentence> items, int max) =>
+        max > 0 && items.Count > max ? items.Take(max).ToList() : items;
+}

@@ -1,0 +1,56 @@
+using NtkProofs.Adapters;
+
+namespace NtkProofs.Tests.Adapters;
+
+/// <summary>adapter_config.json: the method discriminator, round trips and clear errors.</summary>
+public sealed class AdapterConfigJsonTests
+{
+    public static TheoryData<string> AllConfigs() =>
+    [
+        AdapterConfigJson.Serialize(new HeadOnlyConfig()),
+        AdapterConfigJson.Serialize(new FullFineTuningConfig()),
+        AdapterConfigJson.Serialize(new LoraAdapterConfig(Rank: 4, Alpha: 8, Dropout: 0.05, Targets: LoraTargets.Query | LoraTargets.Key | LoraTargets.Value)),
+        AdapterConfigJson.Serialize(new PrefixTuningAdapterConfig(100, PrefixProjection: true, EncoderHiddenSize: 512)),
+        AdapterConfigJson.Serialize(new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.Taylor, TaylorDegree: 2, Rank: 8, KParameterization: KParameterization.Softplus)),
+    ];
+
+    [Theory]
+    [MemberData(nameof(AllConfigs))]
+    public void Every_config_round_trips_with_the_method_first(string json)
+    {
+        var config = AdapterConfigJson.Deserialize(json);
+        Assert.StartsWith("{\n  \"method\": \"" + config.Method + "\"", json.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Equal(config, AdapterConfigJson.Deserialize(AdapterConfigJson.Serialize(config)));
+    }
+
+    [Fact]
+    public void Lora_uses_peft_field_names()
+    {
+        string json = AdapterConfigJson.Serialize(new LoraAdapterConfig());
+        Assert.Contains("\"r\": 8", json, StringComparison.Ordinal);
+        Assert.Contains("\"lora_alpha\": 16", json, StringComparison.Ordinal);
+        Assert.Contains("\"target_modules\": \"Query, Value\"", json, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"method\": \"adalora\"}", "adalora")]
+    [InlineData("{\"r\": 8}", "method")]
+    [InlineData("{\"method\": \"lora\", \"r\": 0}", "rank must be >= 1")]
+    [InlineData("{\"method\": \"lora\", \"rank_typo\": 3}", "rank_typo")]
+    [InlineData("{\"method\": \"ntk\", \"k_init\": 0}", "k_init")]
+    [InlineData("{\"method\": \"ntk\", \"feature_map\": \"taylor\", \"taylor_degree\": 3}", "even")]
+    [InlineData("not json", "not a valid adapter config")]
+    public void Invalid_configs_fail_with_a_message_naming_the_problem(string json, string fragment)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => AdapterConfigJson.Deserialize(json, "test.json"));
+        Assert.StartsWith("test.json", e.Message, StringComparison.Ordinal);
+        Assert.Contains(fragment, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_ntk_method_is_refused_by_the_factory_until_NtkAttention_is_merged()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => AdapterFactory.Create(new NtkAttentionAdapterConfig(), NtkProofs.Transformers.BertConfig.Tiny()));
+        Assert.Contains("NtkAttention", e.Message, StringComparison.Ordinal);
+    }
+}
