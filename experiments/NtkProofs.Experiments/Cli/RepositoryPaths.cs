@@ -29,5 +29,9 @@ public static class RepositoryPaths
 
     /// <summary><paramref name="path"/> relative to the repository root, with forward slashes (for printed commands).</summary>
     /// <param name="path">An absolute path.</param>
-    public static string Relative(string path) => Path.GetRelativePath(Root(), path).Replace('\\', '/');
+    public static string Relative(string path)
+    {
+        string relative = Path.GetRelativePath(Root(), path).Replace('\\', '/');
+        return relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFullPath(path) : relative;
+    }
 }

@@ -100,7 +100,7 @@ public static class ReportBuilder
     private static string ManifestSummary(JsonObject manifest)
     {
         string Get(string key) => manifest.TryGetPropertyValue(key, out var v) && v is not null ? v.ToString() : "unknown";
-        return $"Run `{Get("id")}`: commit `{Get("git_commit")}`{(Get("git_dirty") == "true" ? " (dirty working tree)" : string.Empty)}, {Get("dotnet")}, libtorch {Get("libtorch")}, {Get("os")}, {Get("cpu")} ({Get("logical_cores")} logical cores), {Get("torch_threads")} TorchSharp threads, device {Get("device")}, started {Get("start_utc")} UTC, wall time {Get("wall_seconds")} s. Full manifest: [`manifest.json`](manifest.json).";
+        return $"Run `{Get("id")}`: commit `{Get("git_commit")}`{(Get("git_dirty") == "true" ? " (dirty working tree)" : string.Empty)}, {Get("dotnet")}, libtorch {Get("libtorch")}, {Get("os")}, {Get("cpu")} ({Get("logical_cores")} logical cores), {Get("torch_threads")} TorchSharp threads, device {Get("device")}, started {Get("start_utc")} UTC, wall time {(double.TryParse(Get("wall_seconds"), NumberStyles.Float, CultureInfo.InvariantCulture, out double wall) ? wall.ToString("F0", CultureInfo.InvariantCulture) : "unknown")} s. Full manifest: [`manifest.json`](manifest.json).";
     }
 
     private static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);

@@ -70,7 +70,7 @@ public sealed class AdapterIdentityTests
         attention.SetAdapter(adapter.LayerHooks[0]);
         var actual = attention.forward(x, mask);
 
-        var comparison = Numerics.Tolerance.Float64.Compare(actual.data<double>().ToArray(), expected.contiguous().data<double>().ToArray());
+        var comparison = NtkProofs.Numerics.Tolerance.Float64.Compare(actual.data<double>().ToArray(), expected.contiguous().data<double>().ToArray());
         Assert.True(comparison.Passed, comparison.ToString());
     }
 

@@ -97,7 +97,15 @@ public static partial class FigureRenderer
 
         ConfigureAxis(plot.Axes.Bottom, spec.XScale);
         ConfigureAxis(plot.Axes.Left, spec.YScale);
-        plot.ShowLegend(Alignment.UpperRight);
+        if (spec.Series.Count(x => x.Label.Length > 0) + (spec.References?.Count ?? 0) > 4)
+        {
+            plot.ShowLegend(Edge.Right);
+        }
+        else
+        {
+            plot.ShowLegend(Alignment.UpperRight);
+        }
+
         return plot;
     }
 

@@ -171,7 +171,7 @@ public sealed class LemmaSection : IReportSection
             color++;
         }
 
-        return new FigureSpec("fig_l1_concentration", "L1: kernel concentration at initialization", "prefix length m", "||H(0) - H*||_F / ||H*||_F", AxisScale.Log2, AxisScale.Log10, series);
+        return new FigureSpec("fig_l1_concentration", "L1: kernel concentration at initialization", "prefix length m", "||H(0) - H*||_F / ||H*||_F", AxisScale.Log2, AxisScale.Log10, series, Width: 960);
     }
 
     private static FigureSpec LambdaMinFigure(IReadOnlyList<KernelConcentrationResult> results)
@@ -200,7 +200,7 @@ public sealed class LemmaSection : IReportSection
             color++;
         }
 
-        return new FigureSpec("fig_l2_drift", "L2: kernel drift and prefix movement under training", "prefix length m", "relative drift / movement", AxisScale.Log2, AxisScale.Log10, series, Height: 560);
+        return new FigureSpec("fig_l2_drift", "L2: kernel drift and prefix movement under training", "prefix length m", "relative drift / movement", AxisScale.Log2, AxisScale.Log10, series, Width: 1100, Height: 560);
     }
 
     private static FigureSpec LossCurveFigure(IReadOnlyList<LazyTrainingResult> results)
@@ -219,7 +219,7 @@ public sealed class LemmaSection : IReportSection
             color++;
         }
 
-        return new FigureSpec("fig_l3_loss_curves", F($"L3: loss curves ({Label(r.Problem)}) and the linear-rate envelope"), "gradient-descent step t", "||F(t) - Y||^2", AxisScale.Linear, AxisScale.Log10, series);
+        return new FigureSpec("fig_l3_loss_curves", F($"L3: loss curves ({Label(r.Problem)}) and the linear-rate envelope"), "gradient-descent step t", "||F(t) - Y||^2", AxisScale.Linear, AxisScale.Log10, series, Width: 860);
     }
 
     private static FigureSpec CapacityFigure(IReadOnlyList<LazyTrainingResult> results)
@@ -242,6 +242,13 @@ public sealed class LemmaSection : IReportSection
             return F($"{Label(r.Problem)}: slope {r.GapSlope(start).Slope:F2}, min lambda* {r.Samples.Min(s => s.LambdaStar):E2}, m0 {(r.MeasuredM0(LemmaCriteria.Delta)?.ToString(CultureInfo.InvariantCulture) ?? "none")}");
         }));
         var verdict = !pdHolds ? Verdict.NotSupported : rest ? Verdict.Supported : Verdict.SupportedWithCaveat;
+        int replicates = results.Min(r => r.Samples.Select(x => x.Replicate).Distinct().Count());
+        if (pdHolds && !rest && !results.All(r => LargeEnough(r.PrefixLengths, replicates)))
+        {
+            verdict = Verdict.Inconclusive;
+            key = TooSmall(results[0].PrefixLengths, replicates) + "; " + key;
+        }
+
         return new LedgerRow("C1", ClaimCatalog.Text("C1"), verdict, key,
             "supported if L1a-L1d hold for every value path; with caveat if PD holds but a concentration slope or the 3/4 lambda* bound fails somewhere; not supported if PSD/PD fails",
             ["fig_l1_concentration", "fig_l1_lambda_min"], context.SweepCommand(sweep));
@@ -255,6 +262,13 @@ public sealed class LemmaSection : IReportSection
         bool tiedVanishes = tied.All(r => r.DriftSlope.Slope <= LemmaCriteria.StabilitySlopeMax);
         string key = string.Join("; ", results.Select(r => F($"{Label(r.Problem)}: drift slope {r.DriftSlope.Slope:F2}, RMS movement slope {r.RmsMovementSlope.Slope:F2}, drift at m = {r.PrefixLengths[^1]}: {r.At(r.PrefixLengths[^1], s => s.MaxKernelDrift).Mean:E2}")));
         var verdict = !lazyHolds ? Verdict.NotSupported : tied.Count == 0 || tiedVanishes ? Verdict.Supported : Verdict.SupportedWithCaveat;
+        int replicates = results.Min(r => r.Samples.Select(x => x.Replicate).Distinct().Count());
+        if (!results.All(r => LargeEnough(r.PrefixLengths, replicates)))
+        {
+            verdict = Verdict.Inconclusive;
+            key = TooSmall(results[0].PrefixLengths, replicates) + "; " + key;
+        }
+
         return new LedgerRow("C2", ClaimCatalog.Text("C2"), verdict, key,
             "supported if L2 holds (drift and RMS movement slopes <= -0.3, max-row slope <= -0.15, lambda_min(H(t)) >= lambda*/2) for fixed and separate values and the tied drift vanishes too; with caveat if it holds for fixed/separate only (the tied form the paper analyses keeps O(1) drift at alpha = sqrt(m))",
             ["fig_l2_drift"], context.SweepCommand(sweep));
@@ -291,6 +305,18 @@ public sealed class LemmaSection : IReportSection
             "supported if the residual left after T steps (eta = eta0 / lambda_max(H(0))) falls with m for every value path: Spearman rho <= -0.8 (training loss only; says nothing about test performance)",
             ["fig_c4_capacity"], context.SweepCommand(sweep));
     }
+
+    /// <summary>
+    /// Whether a sweep is large enough for a slope verdict: at least 2 replicates per m and m spanning at least 2^6 (six
+    /// doublings). Smaller sweeps (the smoke profile) give "inconclusive" rather than a verdict from noise.
+    /// </summary>
+    /// <param name="prefixLengths">The m grid.</param>
+    /// <param name="replicates">Replicates per m.</param>
+    public static bool LargeEnough(IReadOnlyList<int> prefixLengths, int replicates) =>
+        replicates >= 2 && prefixLengths.Count >= 2 && prefixLengths[^1] / prefixLengths[0] >= 64;
+
+    private static string TooSmall(IReadOnlyList<int> prefixLengths, int replicates) =>
+        F($"sweep too small for a slope verdict (m = {prefixLengths[0]}..{prefixLengths[^1]}, {replicates} replicate(s); need >= 2 replicates over a 64x range of m): run the quick profile");
 
     private static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal);
 
