@@ -33,8 +33,13 @@ public sealed class FinetuneGroup
     /// <summary>Validation accuracy over seeds.</summary>
     public Summary Validation { get; }
 
-    /// <summary>Standard error of the mean test accuracy (sample standard deviation / sqrt(n); 0 for one seed).</summary>
-    public double TestStandardError => Test.StandardDeviation / Math.Sqrt(Seeds);
+    /// <summary>
+    /// Standard error of the mean test accuracy as an estimate of the configuration's accuracy: the seed-to-seed spread
+    /// (s^2 / n over training seeds; 0 for one seed) plus the binomial error of a finite test set (p (1 - p) / n_test),
+    /// SE = sqrt(s^2 / n + p (1 - p) / n_test).
+    /// </summary>
+    public double TestStandardError =>
+        Math.Sqrt((Test.StandardDeviation * Test.StandardDeviation / Seeds) + (Test.Mean * (1 - Test.Mean) / Math.Max(1, First.TestExamples)));
 
     /// <summary>Trainable parameters.</summary>
     public long Trainable => First.Trainable;
