@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using NtkProofs.Adapters;
 using NtkProofs.Experiments.Reports;
@@ -85,8 +86,9 @@ public sealed record FinetuneRun(
         };
         var key = p.ToJson();
         key.Remove("seed");
-        double D(string name) => r[name]!.GetValue<double>();
-        long L(string name) => r[name]!.GetValue<long>();
+        // Deserialize rather than GetValue: results read from disk hold JSON elements, results built in memory hold CLR numbers.
+        double D(string name) => r[name].Deserialize<double>();
+        long L(string name) => r[name].Deserialize<long>();
         return new FinetuneRun(
             p.Text("task"),
             method,

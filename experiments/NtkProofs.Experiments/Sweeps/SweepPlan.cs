@@ -101,7 +101,21 @@ public sealed class SweepPlan
     {
         ArgumentNullException.ThrowIfNull(point);
         var json = point.ToJson();
-        var names = Config.Axes.Count > 0 ? Config.Axes.SelectMany(a => a.BoundNames.Prepend(a.Name)) : json.Select(kv => kv.Key);
+        var names = Config.Axes.Count > 0 ? Config.Axes.SelectMany(a => ItemNames(a, json)) : json.Select(kv => kv.Key);
         return string.Join(", ", names.Select(n => $"{n}={json[n]?.ToJsonString()}"));
+    }
+
+    /// <summary>The axis's name and the parameters bundled with the item the point takes from it.</summary>
+    private static IEnumerable<string> ItemNames(SweepAxis axis, JsonObject point)
+    {
+        for (int i = 0; i < axis.Values.Count; i++)
+        {
+            if (JsonNode.DeepEquals(axis.Values[i], point[axis.Name]) && axis.BoundAt(i).All(b => JsonNode.DeepEquals(b.Value, point[b.Key])))
+            {
+                return axis.BoundAt(i).Keys.Prepend(axis.Name);
+            }
+        }
+
+        return [axis.Name];
     }
 }

@@ -216,7 +216,9 @@ public sealed class SweepConfigTests : SweepTestFolder
             [(0L, "fixed", 16L, false), (0L, "tied", 64L, false), (0L, "tied", 128L, true), (1L, "fixed", 16L, false), (1L, "tied", 64L, false), (1L, "tied", 128L, true)],
             described);
         Assert.Equal(6, plan.Points.Select(p => p.Point.Key).Distinct().Count());
-        Assert.Contains("m=64", plan.Describe(plan.Points[1].Point), StringComparison.Ordinal);
+        Assert.Equal("replicate=0, path=\"fixed\"", plan.Describe(plan.Points[0].Point));
+        Assert.Equal("replicate=0, path=\"tied\", m=64", plan.Describe(plan.Points[1].Point));
+        Assert.Equal("replicate=1, path=\"tied\", flag=true, m=128", plan.Describe(plan.Points[5].Point));
 
         // A plain config's fingerprint does not change with the bundle support; a bundle changes it.
         var plain = SweepConfig.Load(Write("p.json", """{"experiment": "fake", "sweep": {"path": ["fixed", "tied"]}}"""), new FakeExperiment());
