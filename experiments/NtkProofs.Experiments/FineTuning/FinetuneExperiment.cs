@@ -4,6 +4,7 @@ using NtkProofs.Adapters;
 using NtkProofs.Adapters.Counting;
 using NtkProofs.Data;
 using NtkProofs.Experiments.Cli;
+using NtkProofs.Experiments.Commands;
 using NtkProofs.Experiments.Sweeps;
 using NtkProofs.FineTuning;
 using NtkProofs.Numerics;
@@ -150,23 +151,13 @@ public sealed class FinetuneExperiment : IExperiment
                 break;
         }
 
+        // The same layering as 'ntkproofs finetune --config <method>.json' with the point's values as flags.
         string folder = methodConfigFolder ?? Path.Combine(RepositoryPaths.Root(), "experiments", "configs", "finetune");
-        var layers = new List<(string, string)>();
-        foreach (string file in new[] { "defaults.json", method + ".json" })
-        {
-            string path = Path.Combine(folder, file);
-            if (File.Exists(path))
-            {
-                layers.Add((path, File.ReadAllText(path)));
-            }
-        }
-
-        layers.Add(("sweep point", overrides.ToJsonString()));
         try
         {
-            return FineTuneConfig.Merge(layers);
+            return FinetuneCommand.Resolve(new FileInfo(Path.Combine(folder, method + ".json")), overrides, rank: null);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or CliInputException)
         {
             throw new ArgumentException(e.Message, e);
         }

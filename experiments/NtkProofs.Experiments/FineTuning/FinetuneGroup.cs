@@ -50,6 +50,9 @@ public sealed class FinetuneGroup
     /// <summary>Largest peak resident set over seeds, MiB.</summary>
     public double PeakRssMiB => Runs.Max(r => r.PeakRssMiB);
 
+    /// <summary>Largest growth of the resident set during training (peak minus the RSS before the first step) over seeds, MiB.</summary>
+    public double TrainingRssMiB => Runs.Max(r => r.PeakRssMiB - r.RssBeforeTrainingMiB);
+
     /// <summary>Mean final training loss over seeds.</summary>
     public double FinalTrainLoss => Runs.Average(r => r.FinalTrainLoss);
 

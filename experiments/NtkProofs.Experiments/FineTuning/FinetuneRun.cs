@@ -24,6 +24,8 @@ namespace NtkProofs.Experiments.FineTuning;
 /// <param name="Counted">Trainable parameters by the <c>ParameterCounter</c> formula (adapter + head).</param>
 /// <param name="SecondsPerStep">Median seconds per training step.</param>
 /// <param name="PeakRssMiB">Peak resident set during training, MiB.</param>
+/// <param name="RssBeforeTrainingMiB">Resident set right before the first step (libraries, data, model), MiB.</param>
+/// <param name="TensorMiB">Analytic float32 bytes of parameters, gradients and AdamW state, MiB (activations not included).</param>
 /// <param name="FinalTrainLoss">Mean training loss over the last 10 steps.</param>
 /// <param name="Steps">Training steps.</param>
 /// <param name="Schedule">Steps, batch, max length and learning rate in words.</param>
@@ -44,6 +46,8 @@ public sealed record FinetuneRun(
     long Counted,
     double SecondsPerStep,
     double PeakRssMiB,
+    double RssBeforeTrainingMiB,
+    double TensorMiB,
     double FinalTrainLoss,
     long Steps,
     string Schedule,
@@ -104,6 +108,8 @@ public sealed record FinetuneRun(
             L("counted_trainable_params"),
             D("seconds_per_step_median"),
             D("peak_rss_mib"),
+            D("rss_before_training_mib"),
+            D("tensor_memory_mib"),
             D("final_train_loss"),
             L("steps"),
             F($"{p.Int("steps")} steps of batch {p.Int("batch")}, max length {p.Int("max_length")}"),

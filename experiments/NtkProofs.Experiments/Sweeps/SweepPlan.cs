@@ -106,13 +106,16 @@ public sealed class SweepPlan
     }
 
     /// <summary>The axis's name and the parameters bundled with the item the point takes from it.</summary>
-    private static IEnumerable<string> ItemNames(SweepAxis axis, JsonObject point)
+    private IEnumerable<string> ItemNames(SweepAxis axis, JsonObject point)
     {
+        var bound = axis.BoundNames.ToList();
         for (int i = 0; i < axis.Values.Count; i++)
         {
-            if (JsonNode.DeepEquals(axis.Values[i], point[axis.Name]) && axis.BoundAt(i).All(b => JsonNode.DeepEquals(b.Value, point[b.Key])))
+            var item = axis.BoundAt(i);
+            if (JsonNode.DeepEquals(axis.Values[i], point[axis.Name])
+                && bound.All(name => JsonNode.DeepEquals(item.TryGetValue(name, out var v) ? v : Config.Defaults[name], point[name])))
             {
-                return axis.BoundAt(i).Keys.Prepend(axis.Name);
+                return item.Keys.Prepend(axis.Name);
             }
         }
 

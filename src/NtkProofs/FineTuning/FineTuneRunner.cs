@@ -64,7 +64,7 @@ public static class FineTuneRunner
         using var trainer = new ClassificationTrainer(model, config.LearningRate, config.WeightDecay, config.Steps, warmup);
         var order = new BatchOrder(splits.Train.Count, config.BatchSize, config.Seed);
         var steps = new List<StepRecord>(config.Steps);
-        GC.Collect();
+        MemoryProbe.ReleaseFreedMemory();
         long before = MemoryProbe.CurrentRssBytes;
         bool reset = MemoryProbe.ResetPeak();
         for (int s = 0; s < config.Steps; s++)

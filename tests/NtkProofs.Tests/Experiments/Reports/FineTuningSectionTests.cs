@@ -33,6 +33,8 @@ public sealed class FineTuningSectionTests : IDisposable
             ["counted_trainable_params"] = counted ?? trainable,
             ["seconds_per_step_median"] = 0.25,
             ["peak_rss_mib"] = 1100.0,
+            ["rss_before_training_mib"] = 900.0,
+            ["tensor_memory_mib"] = trainable * 16.0 / (1 << 20),
             ["final_train_loss"] = 0.4,
             ["steps"] = 120,
             ["learning_rate"] = 1e-3,
@@ -91,7 +93,8 @@ public sealed class FineTuningSectionTests : IDisposable
     public void Baselines_give_a_table_and_a_figure_per_task_and_C11_but_no_NTK_verdicts()
     {
         var (output, rows) = Build(Baselines("polarity").Concat(Baselines("uncertainty", seeds: 1)));
-        Assert.Contains("| LoRA | r = 8, alpha = 16 | 0.001 | 74,498 / 22,639,874 / 0.3291 | 74,498 (equal) | 80.0 ± 0.5 (n = 3) |", output.Markdown, StringComparison.Ordinal);
+        Assert.Contains("| LoRA | r = 8, alpha = 16 | 0.001 | 74,498 / 22,639,874 / 0.3291 | 74,498 (equal) | 80.0 ± 0.5 (n = 3) | 80.0 ± 0.5 (n = 3) | 0.250 | 1100 (+200) | 1.1 | 0.400 |", output.Markdown, StringComparison.Ordinal);
+        Assert.Contains("NTK-Attention has no results yet", output.Markdown, StringComparison.Ordinal);
         Assert.Contains("| full FT | - |", output.Markdown, StringComparison.Ordinal);
         Assert.Contains("| head only | - |", output.Markdown, StringComparison.Ordinal);
         Assert.Contains("| P-Tuning v2 | m = 10 |", output.Markdown, StringComparison.Ordinal);

@@ -203,22 +203,23 @@ public sealed class SweepConfigTests : SweepTestFolder
     {
         var config = SweepConfig.Load(Write("b.json", """
             {"experiment": "fake", "defaults": {"d": 3},
-             "sweep": {"replicate": [0, 1], "path": ["fixed", {"path": "tied", "m": 64}, {"path": "tied", "m": 128, "flag": true}]}}
+             "sweep": {"replicate": [0, 1], "path": ["fixed", {"path": "tied", "m": 64}, {"path": "tied", "m": 128, "flag": true}, {"path": "fixed", "m": 8}]}}
             """), new FakeExperiment());
         var axis = config.Axes[1];
-        Assert.Equal(["fixed", "tied", "tied"], axis.Values.Select(v => v.GetValue<string>()));
+        Assert.Equal(["fixed", "tied", "tied", "fixed"], axis.Values.Select(v => v.GetValue<string>()));
         Assert.Equal(["flag", "m"], axis.BoundNames.Order(StringComparer.Ordinal));
         Assert.Equal("""{"path":"tied","flag":true,"m":128}""", axis.Item(2).ToJsonString());
         var plan = config.Plan();
-        Assert.Equal(6, plan.Points.Count);
+        Assert.Equal(8, plan.Points.Count);
         var described = plan.Points.Select(p => (p.Point.Int("replicate"), p.Point.Text("path"), p.Point.Int("m"), p.Point.Bool("flag"))).ToList();
         Assert.Equal(
-            [(0L, "fixed", 16L, false), (0L, "tied", 64L, false), (0L, "tied", 128L, true), (1L, "fixed", 16L, false), (1L, "tied", 64L, false), (1L, "tied", 128L, true)],
+            [(0L, "fixed", 16L, false), (0L, "tied", 64L, false), (0L, "tied", 128L, true), (0L, "fixed", 8L, false), (1L, "fixed", 16L, false), (1L, "tied", 64L, false), (1L, "tied", 128L, true), (1L, "fixed", 8L, false)],
             described);
-        Assert.Equal(6, plan.Points.Select(p => p.Point.Key).Distinct().Count());
+        Assert.Equal(8, plan.Points.Select(p => p.Point.Key).Distinct().Count());
         Assert.Equal("replicate=0, path=\"fixed\"", plan.Describe(plan.Points[0].Point));
         Assert.Equal("replicate=0, path=\"tied\", m=64", plan.Describe(plan.Points[1].Point));
-        Assert.Equal("replicate=1, path=\"tied\", flag=true, m=128", plan.Describe(plan.Points[5].Point));
+        Assert.Equal("replicate=1, path=\"tied\", flag=true, m=128", plan.Describe(plan.Points[6].Point));
+        Assert.Equal("replicate=1, path=\"fixed\", m=8", plan.Describe(plan.Points[7].Point));
 
         // A plain config's fingerprint does not change with the bundle support; a bundle changes it.
         var plain = SweepConfig.Load(Write("p.json", """{"experiment": "fake", "sweep": {"path": ["fixed", "tied"]}}"""), new FakeExperiment());
