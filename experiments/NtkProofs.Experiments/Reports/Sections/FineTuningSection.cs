@@ -137,7 +137,7 @@ public sealed class FineTuningSection : IReportSection
         }
 
         return new FigureSpec($"fig_finetune_{task}", $"Fine-tuning ({task}): test accuracy against trainable parameters", "trainable parameters (adapter + head)", "test accuracy (%)",
-            AxisScale.Log10, AxisScale.Linear, series);
+            AxisScale.Log10, AxisScale.Linear, series, Width: 860, LegendOutside: true);
     }
 
     private static LedgerRow C9(IReadOnlyList<FinetuneGroup> groups, ReportContext context, SweepResults? ntkSweep, IReadOnlyList<string> figures)
