@@ -15,5 +15,6 @@ public static class CommandRegistry
         new SweepCommand(),
         new MergeCommand(),
         new FinetuneCommand(),
+        new CheckAdapterCommand(),
     ];
 }

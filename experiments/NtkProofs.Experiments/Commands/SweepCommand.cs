@@ -174,10 +174,10 @@ public sealed class SweepCommand : ICliCommand
         table.AddRow("points", plan.Points.Count.ToString(CultureInfo.InvariantCulture));
         foreach (var axis in config.Axes)
         {
-            table.AddRow(Markup.Escape($"axis {axis.Name}"), Markup.Escape($"{axis.Values.Count} values: {string.Join(", ", axis.Values.Select(v => v.ToJsonString()))}"));
+            table.AddRow(Markup.Escape($"axis {axis.Name}"), Markup.Escape($"{axis.Values.Count} values: {string.Join(", ", axis.Values.Select((_, i) => axis.Item(i).ToJsonString()))}"));
         }
 
-        foreach (var (name, value) in config.Defaults.Where(d => config.Axes.All(a => a.Name != d.Key)).OrderBy(d => d.Key, StringComparer.Ordinal))
+        foreach (var (name, value) in config.Defaults.Where(d => config.Axes.All(a => a.Name != d.Key && !a.BoundNames.Contains(d.Key, StringComparer.Ordinal))).OrderBy(d => d.Key, StringComparer.Ordinal))
         {
             table.AddRow(Markup.Escape($"fixed {name}"), Markup.Escape(value.ToJsonString()));
         }

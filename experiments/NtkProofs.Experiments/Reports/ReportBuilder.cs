@@ -22,6 +22,7 @@ public static class ReportBuilder
     public static IReadOnlyList<IReportSection> DefaultSections { get; } =
     [
         new Sections.LemmaSection(),
+        new Sections.FineTuningSection(),
     ];
 
     /// <summary>Builds every section and writes the report files.</summary>

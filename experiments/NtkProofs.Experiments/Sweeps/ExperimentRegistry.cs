@@ -7,6 +7,7 @@ public static class ExperimentRegistry
     [
         new Lemmas.KernelConcentrationExperiment(),
         new Lemmas.LazyTrainingExperiment(),
+        new FineTuning.FinetuneExperiment(),
     ];
 
     /// <summary>All registered experiments.</summary>

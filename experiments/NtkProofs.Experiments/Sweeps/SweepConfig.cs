@@ -88,7 +88,7 @@ public sealed class SweepConfig
         var sweep = new JsonArray();
         foreach (var axis in Axes)
         {
-            sweep.Add(new JsonObject { ["name"] = axis.Name, ["values"] = new JsonArray([.. axis.Values.Select(v => v.DeepClone())]) });
+            sweep.Add(new JsonObject { ["name"] = axis.Name, ["values"] = new JsonArray([.. axis.Values.Select((_, i) => axis.Item(i))]) });
         }
 
         return new JsonObject

@@ -71,12 +71,28 @@ internal static class SweepConfigLoader
         foreach (var entry in raw.Axes)
         {
             var spec = Spec(specs, entry, "sweep", experiment);
-            var values = Expand(spec, entry.Value!, $"{entry.Source}: sweep.{entry.Name}");
-            axes.Add(new SweepAxis(entry.Name, values, entry.Source));
-            points *= values.Count;
+            var axis = Expand(spec, specs, entry.Value!, $"{entry.Source}: sweep.{entry.Name}", entry.Source);
+            axes.Add(axis);
+            points *= axis.Values.Count;
             if (points > MaxPoints)
             {
                 throw new ArgumentException($"{entry.Source}: sweep: the axes up to '{entry.Name}' already give {points:N0} points, more than the limit of {MaxPoints:N0}; split the config");
+            }
+        }
+
+        foreach (var axis in axes)
+        {
+            foreach (string bound in axis.BoundNames)
+            {
+                if (axes.FirstOrDefault(a => a.Name == bound) is { } other)
+                {
+                    throw new ArgumentException($"{axis.Source}: sweep.{axis.Name}: a bundle sets '{bound}', which is also an axis ({other.Source}: sweep.{bound}); a parameter is either swept or bundled");
+                }
+
+                if (axes.FirstOrDefault(a => a != axis && a.BoundNames.Contains(bound, StringComparer.Ordinal)) is { } twice)
+                {
+                    throw new ArgumentException($"{axis.Source}: sweep.{axis.Name}: a bundle sets '{bound}', which bundles of sweep.{twice.Name} set too; bundle it in one axis only");
+                }
             }
         }
 
@@ -95,9 +111,10 @@ internal static class SweepConfigLoader
             ? spec
             : throw new ArgumentException($"{entry.Source}: {section}.{entry.Name}: unknown parameter '{entry.Name}' of experiment '{experiment.Name}'{NameSuggestion.For(entry.Name, specs.Keys)}; its parameters are {string.Join(", ", specs.Keys)}");
 
-    private static List<JsonNode> Expand(ParameterSpec spec, JsonNode axis, string where)
+    private static SweepAxis Expand(ParameterSpec spec, Dictionary<string, ParameterSpec> specs, JsonNode axis, string where, string source)
     {
         List<JsonNode> values;
+        List<IReadOnlyDictionary<string, JsonNode>>? bound = null;
         if (axis is JsonArray array)
         {
             if (array.Count == 0)
@@ -105,7 +122,25 @@ internal static class SweepConfigLoader
                 throw new ArgumentException($"{where}: the axis is empty (give at least one value)");
             }
 
-            values = [.. array.Select((v, i) => spec.Validate(v, FormattableString.Invariant($"{where}[{i}]")))];
+            values = [];
+            var bundles = new List<IReadOnlyDictionary<string, JsonNode>>();
+            for (int i = 0; i < array.Count; i++)
+            {
+                string at = FormattableString.Invariant($"{where}[{i}]");
+                if (array[i] is JsonObject bundle)
+                {
+                    var (value, others) = ExpandBundle(spec, specs, bundle, at);
+                    values.Add(value);
+                    bundles.Add(others);
+                }
+                else
+                {
+                    values.Add(spec.Validate(array[i], at));
+                    bundles.Add(new SortedDictionary<string, JsonNode>(StringComparer.Ordinal));
+                }
+            }
+
+            bound = bundles.Any(b => b.Count > 0) ? bundles : null;
         }
         else
         {
@@ -123,16 +158,43 @@ internal static class SweepConfigLoader
             values = o.First().Key == "pow2" ? ExpandPow2(spec, o["pow2"], where) : ExpandRange(spec, o["range"], where);
         }
 
+        var result = new SweepAxis(spec.Name, values, source, bound);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var v in values)
+        for (int i = 0; i < values.Count; i++)
         {
-            if (!seen.Add(v.ToJsonString()))
+            string item = result.Item(i).ToJsonString();
+            if (!seen.Add(item))
             {
-                throw new ArgumentException($"{where}: value {v.ToJsonString()} appears twice (every point of a sweep must be distinct)");
+                throw new ArgumentException($"{where}: value {item} appears twice (every point of a sweep must be distinct)");
             }
         }
 
-        return values;
+        return result;
+    }
+
+    /// <summary>Validates a bundle item: it must set the axis parameter, and every other key must be a parameter.</summary>
+    private static (JsonNode Value, IReadOnlyDictionary<string, JsonNode> Others) ExpandBundle(ParameterSpec spec, Dictionary<string, ParameterSpec> specs, JsonObject bundle, string where)
+    {
+        if (!bundle.ContainsKey(spec.Name))
+        {
+            throw new ArgumentException($"{where}: a bundle must set the axis parameter '{spec.Name}', got {bundle.ToJsonString()}");
+        }
+
+        var others = new SortedDictionary<string, JsonNode>(StringComparer.Ordinal);
+        foreach (var (name, value) in bundle)
+        {
+            if (name == spec.Name)
+            {
+                continue;
+            }
+
+            var other = specs.TryGetValue(name, out var s)
+                ? s
+                : throw new ArgumentException($"{where}: unknown parameter '{name}' in a bundle{NameSuggestion.For(name, specs.Keys)}; the parameters are {string.Join(", ", specs.Keys)}");
+            others[name] = other.Validate(value, $"{where}.{name}");
+        }
+
+        return (spec.Validate(bundle[spec.Name], $"{where}.{spec.Name}"), others);
     }
 
     private static List<JsonNode> ExpandPow2(ParameterSpec spec, JsonNode? bounds, string where)

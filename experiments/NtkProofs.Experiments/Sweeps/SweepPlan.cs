@@ -5,7 +5,8 @@ namespace NtkProofs.Experiments.Sweeps;
 /// <summary>
 /// Every point of a <see cref="SweepConfig"/>: the cartesian product of its axes, in a stable order — axes in the order the
 /// config lists them, the last axis varying fastest (like nested loops, first axis outermost) — with 0-based indices.
-/// A config without axes has one point (index 0). Each point holds a value for every parameter of the experiment.
+/// A config without axes has one point (index 0). Each point holds a value for every parameter of the experiment: the axis
+/// values, the parameters set by the point's bundles (<see cref="SweepAxis.Bound"/>), and the config's defaults.
 /// </summary>
 public sealed class SweepPlan
 {
@@ -19,14 +20,20 @@ public sealed class SweepPlan
         Config = config;
         var points = new List<PlannedPoint>();
         int count = config.Axes.Aggregate(1, (n, a) => checked(n * a.Values.Count));
-        var values = new Dictionary<string, JsonNode>(config.Defaults, StringComparer.Ordinal);
         for (int index = 0; index < count; index++)
         {
+            var values = new Dictionary<string, JsonNode>(config.Defaults, StringComparer.Ordinal);
             int rest = index;
             for (int a = config.Axes.Count - 1; a >= 0; a--)
             {
                 var axis = config.Axes[a];
-                values[axis.Name] = axis.Values[rest % axis.Values.Count];
+                int item = rest % axis.Values.Count;
+                values[axis.Name] = axis.Values[item];
+                foreach (var (name, value) in axis.BoundAt(item))
+                {
+                    values[name] = value;
+                }
+
                 rest /= axis.Values.Count;
             }
 
@@ -94,7 +101,24 @@ public sealed class SweepPlan
     {
         ArgumentNullException.ThrowIfNull(point);
         var json = point.ToJson();
-        var names = Config.Axes.Count > 0 ? Config.Axes.Select(a => a.Name) : json.Select(kv => kv.Key);
+        var names = Config.Axes.Count > 0 ? Config.Axes.SelectMany(a => ItemNames(a, json)) : json.Select(kv => kv.Key);
         return string.Join(", ", names.Select(n => $"{n}={json[n]?.ToJsonString()}"));
+    }
+
+    /// <summary>The axis's name and the parameters bundled with the item the point takes from it.</summary>
+    private IEnumerable<string> ItemNames(SweepAxis axis, JsonObject point)
+    {
+        var bound = axis.BoundNames.ToList();
+        for (int i = 0; i < axis.Values.Count; i++)
+        {
+            var item = axis.BoundAt(i);
+            if (JsonNode.DeepEquals(axis.Values[i], point[axis.Name])
+                && bound.All(name => JsonNode.DeepEquals(item.TryGetValue(name, out var v) ? v : Config.Defaults[name], point[name])))
+            {
+                return item.Keys.Prepend(axis.Name);
+            }
+        }
+
+        return [axis.Name];
     }
 }

@@ -80,6 +80,9 @@ public sealed record FineTuneConfig
     /// <summary>NTK-Attention rank s of Z (null = full Z).</summary>
     public int? NtkRank { get; init; }
 
+    /// <summary>NTK-Attention Taylor degree g (taylor only; even).</summary>
+    public int NtkTaylorDegree { get; init; } = 2;
+
     /// <summary>NTK-Attention feature dimension r (positive_random only).</summary>
     public int? NtkFeatureDimension { get; init; }
 
@@ -109,7 +112,7 @@ public sealed record FineTuneConfig
         FullFineTuningConfig.MethodName => new FullFineTuningConfig(),
         LoraAdapterConfig.MethodName => new LoraAdapterConfig(LoraRank, LoraAlpha, LoraDropout),
         PrefixTuningAdapterConfig.MethodName => new PrefixTuningAdapterConfig(PrefixLength, PrefixProjection, PrefixHiddenSize),
-        NtkAttentionAdapterConfig.MethodName => (AdapterConfig)new NtkAttentionAdapterConfig(NtkFeatureMap, NtkFeatureDimension, Rank: NtkRank, KParameterization: NtkKParameterization),
+        NtkAttentionAdapterConfig.MethodName => (AdapterConfig)new NtkAttentionAdapterConfig(NtkFeatureMap, NtkFeatureDimension, NtkTaylorDegree, NtkRank, KParameterization: NtkKParameterization),
         _ => throw new ArgumentException($"unknown method '{Method}' (expected head, full, lora, prefix or ntk)", nameof(Method)),
     }).Validated();
 

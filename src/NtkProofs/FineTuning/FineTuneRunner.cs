@@ -9,7 +9,8 @@ using static TorchSharp.torch;
 namespace NtkProofs.FineTuning;
 
 /// <summary>
-/// One fine-tuning run on a real task: load and split the data, load all-MiniLM-L6-v2, wrap it with the configured
+/// One fine-tuning run on a real task: load and split the data, load the base encoder (all-MiniLM-L6-v2 unless another
+/// <see cref="EncoderSource"/> is given), wrap it with the configured
 /// adapter and a fresh 2-way head, train with AdamW for the configured steps (batches drawn from seeded epoch shuffles),
 /// evaluate on validation and test, and save the adapter (with a probe batch of test sentences) to a folder.
 /// </summary>
@@ -23,9 +24,11 @@ public static class FineTuneRunner
     /// <param name="adapterDirectory">Where the adapter is saved.</param>
     /// <param name="progress">Callbacks (optional).</param>
     /// <param name="examples">The task's examples; null to load them with <see cref="PatternCorpus"/>.</param>
-    public static FineTuneResult Run(FineTuneConfig config, string adapterDirectory, FineTuneProgress? progress = null, IReadOnlyList<LabeledSentence>? examples = null)
+    /// <param name="encoder">The base encoder; null for <see cref="EncoderSource.MiniLm"/>.</param>
+    public static FineTuneResult Run(FineTuneConfig config, string adapterDirectory, FineTuneProgress? progress = null, IReadOnlyList<LabeledSentence>? examples = null, EncoderSource? encoder = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        encoder ??= EncoderSource.MiniLm;
         config = config.Validated();
         progress ??= new FineTuneProgress();
         var total = Stopwatch.StartNew();
@@ -39,13 +42,13 @@ public static class FineTuneRunner
 
         // The adapter first (it fails fast for a method that is not available), then the pretrained encoder.
         manual_seed(config.Seed);
-        var adapter = AdapterFactory.Create(adapterConfig, BertConfig.MiniLmL6V2);
-        progress.Status?.Invoke($"loading {MiniLmPackage.ModelName}");
-        var tokenizer = PretrainedMiniLm.LoadTokenizer();
+        var adapter = AdapterFactory.Create(adapterConfig, encoder.Config);
+        progress.Status?.Invoke($"loading {encoder.Name}");
+        var tokenizer = encoder.LoadTokenizer();
         BertModel bert;
         try
         {
-            bert = PretrainedMiniLm.LoadModel();
+            bert = encoder.LoadModel();
         }
         catch
         {
@@ -61,7 +64,7 @@ public static class FineTuneRunner
         using var trainer = new ClassificationTrainer(model, config.LearningRate, config.WeightDecay, config.Steps, warmup);
         var order = new BatchOrder(splits.Train.Count, config.BatchSize, config.Seed);
         var steps = new List<StepRecord>(config.Steps);
-        GC.Collect();
+        MemoryProbe.ReleaseFreedMemory();
         long before = MemoryProbe.CurrentRssBytes;
         bool reset = MemoryProbe.ResetPeak();
         for (int s = 0; s < config.Steps; s++)
@@ -82,7 +85,7 @@ public static class FineTuneRunner
         progress.Status?.Invoke($"saving the adapter to {adapterDirectory}");
         using (var probe = tokenizer.EncodeBatch(splits.Test.Take(ProbeSize).Select(e => e.Text).ToList(), config.MaxLength))
         {
-            AdapterCheckpoint.Save(model, adapterDirectory, MiniLmPackage.ModelName, probe);
+            AdapterCheckpoint.Save(model, adapterDirectory, encoder.Name, probe);
         }
 
         total.Stop();

@@ -22,6 +22,28 @@ public static class MemoryProbe
     /// <summary>Live TorchSharp tensors created on this thread (DisposeScopeManager statistics).</summary>
     public static long LiveTensorCount => TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
+    /// <summary>
+    /// Returns memory that is free but still resident to the operating system, so that the RSS measured next reflects live
+    /// allocations only: a full garbage collection (which also runs the finalizers of undisposed tensors), then glibc's
+    /// <c>malloc_trim(0)</c>, which releases the free pages that libtorch's CPU allocations leave in the malloc heap. Without
+    /// it, several runs in one process (a sweep) each start from the previous runs' high-water mark. Returns false where
+    /// <c>malloc_trim</c> is unavailable (not glibc).
+    /// </summary>
+    public static bool ReleaseFreedMemory()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        try
+        {
+            return OperatingSystem.IsLinux() && MallocTrim(0) >= 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Resets the kernel's peak-RSS counter (writes 5 to <c>/proc/self/clear_refs</c>); false where unsupported.</summary>
     public static bool ResetPeak()
     {
@@ -35,6 +57,9 @@ public static class MemoryProbe
             return false;
         }
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
 
     private static long? ReadStatus(string key)
     {

@@ -33,6 +33,12 @@ public readonly record struct Tolerance(double Relative, double Absolute)
     /// </summary>
     public static Tolerance WeightFingerprint { get; } = new(1e-9, 1e-9);
 
+    /// <summary>
+    /// Reproduction of float32 outputs that a saved model produced earlier (an adapter's probe logits): the same weights and
+    /// inputs through a few dozen float32 layers, where only the summation order may differ (thread count, library version).
+    /// </summary>
+    public static Tolerance SavedOutputs { get; } = new(1e-4, 1e-5);
+
     /// <summary>Returns the tolerance for verification work in the given precision.</summary>
     /// <param name="dtype">The scalar type of the computation.</param>
     public static Tolerance For(TorchSharp.torch.ScalarType dtype) => dtype switch

@@ -97,7 +97,7 @@ public static partial class FigureRenderer
 
         ConfigureAxis(plot.Axes.Bottom, spec.XScale);
         ConfigureAxis(plot.Axes.Left, spec.YScale);
-        if (spec.Series.Count(x => x.Label.Length > 0) + (spec.References?.Count ?? 0) > 4)
+        if (spec.LegendOutside || spec.Series.Count(x => x.Label.Length > 0) + (spec.References?.Count ?? 0) > 4)
         {
             plot.ShowLegend(Edge.Right);
         }

@@ -30,6 +30,7 @@ public sealed record ReferenceLine(string Label, double Value, bool Vertical = f
 /// <param name="References">Reference lines.</param>
 /// <param name="Width">Pixel width.</param>
 /// <param name="Height">Pixel height.</param>
+/// <param name="LegendOutside">Put the legend right of the plot even with few entries (when data may lie in the upper right corner).</param>
 public sealed record FigureSpec(
     string Name,
     string Title,
@@ -40,4 +41,5 @@ public sealed record FigureSpec(
     IReadOnlyList<FigureSeries> Series,
     IReadOnlyList<ReferenceLine>? References = null,
     int Width = 720,
-    int Height = 480);
+    int Height = 480,
+    bool LegendOutside = false);

@@ -197,4 +197,43 @@ public sealed class SweepConfigTests : SweepTestFolder
         Assert.NotEqual(a.Fingerprint, c.Fingerprint);
         Assert.True(JsonNode.DeepEquals(a.ToJson(), b.ToJson()));
     }
+
+    [Fact]
+    public void BundlesSetOtherParametersAtTheirItemsOnly()
+    {
+        var config = SweepConfig.Load(Write("b.json", """
+            {"experiment": "fake", "defaults": {"d": 3},
+             "sweep": {"replicate": [0, 1], "path": ["fixed", {"path": "tied", "m": 64}, {"path": "tied", "m": 128, "flag": true}, {"path": "fixed", "m": 8}]}}
+            """), new FakeExperiment());
+        var axis = config.Axes[1];
+        Assert.Equal(["fixed", "tied", "tied", "fixed"], axis.Values.Select(v => v.GetValue<string>()));
+        Assert.Equal(["flag", "m"], axis.BoundNames.Order(StringComparer.Ordinal));
+        Assert.Equal("""{"path":"tied","flag":true,"m":128}""", axis.Item(2).ToJsonString());
+        var plan = config.Plan();
+        Assert.Equal(8, plan.Points.Count);
+        var described = plan.Points.Select(p => (p.Point.Int("replicate"), p.Point.Text("path"), p.Point.Int("m"), p.Point.Bool("flag"))).ToList();
+        Assert.Equal(
+            [(0L, "fixed", 16L, false), (0L, "tied", 64L, false), (0L, "tied", 128L, true), (0L, "fixed", 8L, false), (1L, "fixed", 16L, false), (1L, "tied", 64L, false), (1L, "tied", 128L, true), (1L, "fixed", 8L, false)],
+            described);
+        Assert.Equal(8, plan.Points.Select(p => p.Point.Key).Distinct().Count());
+        Assert.Equal("replicate=0, path=\"fixed\"", plan.Describe(plan.Points[0].Point));
+        Assert.Equal("replicate=0, path=\"tied\", m=64", plan.Describe(plan.Points[1].Point));
+        Assert.Equal("replicate=1, path=\"tied\", flag=true, m=128", plan.Describe(plan.Points[6].Point));
+        Assert.Equal("replicate=1, path=\"fixed\", m=8", plan.Describe(plan.Points[7].Point));
+
+        // A plain config's fingerprint does not change with the bundle support; a bundle changes it.
+        var plain = SweepConfig.Load(Write("p.json", """{"experiment": "fake", "sweep": {"path": ["fixed", "tied"]}}"""), new FakeExperiment());
+        var bundled = SweepConfig.Load(Write("q.json", """{"experiment": "fake", "sweep": {"path": ["fixed", {"path": "tied", "m": 16}]}}"""), new FakeExperiment());
+        Assert.Equal("""[{"name":"path","values":["fixed","tied"]}]""", plain.ToJson()["sweep"]!.ToJsonString());
+        Assert.NotEqual(plain.Fingerprint, bundled.Fingerprint);
+    }
+
+    [Theory]
+    [InlineData("""{"experiment": "fake", "sweep": {"path": [{"m": 4}]}}""", "must set the axis parameter 'path'")]
+    [InlineData("""{"experiment": "fake", "sweep": {"path": [{"path": "tied", "mm": 4}]}}""", "unknown parameter 'mm'")]
+    [InlineData("""{"experiment": "fake", "sweep": {"path": [{"path": "tied", "m": 0}]}}""", "'m' = 0 is out of range")]
+    [InlineData("""{"experiment": "fake", "sweep": {"path": [{"path": "tied", "m": 4}, {"m": 4, "path": "tied"}]}}""", "appears twice")]
+    [InlineData("""{"experiment": "fake", "sweep": {"m": [1, 2], "path": [{"path": "tied", "m": 4}]}}""", "also an axis")]
+    [InlineData("""{"experiment": "fake", "sweep": {"d": [{"d": 1, "m": 2}], "path": [{"path": "tied", "m": 4}]}}""", "bundle it in one axis only")]
+    public void BadBundlesAreNamed(string json, string fragment) => Fails<ArgumentException>(json, fragment);
 }

@@ -1,0 +1,162 @@
+using System.Buffers.Binary;
+using NtkProofs.Adapters;
+using NtkProofs.Adapters.Verification;
+using NtkProofs.Experiments.Cli;
+using NtkProofs.Experiments.Commands;
+using NtkProofs.FineTuning;
+using NtkProofs.IO;
+using NtkProofs.Numerics;
+using NtkProofs.Pretrained;
+using NtkProofs.Tests.Support;
+
+namespace NtkProofs.Tests.Experiments;
+
+/// <summary><c>ntkproofs check-adapter</c>: a saved adapter passes, a tampered one fails with 1, unreadable folders exit with 2.</summary>
+public sealed class CheckAdapterCommandTests : IDisposable
+{
+    private readonly string root = Directory.CreateTempSubdirectory("check-adapter").FullName;
+
+    public void Dispose() => Directory.Delete(root, true);
+
+    /// <summary>Trains a tiny LoRA classifier for two steps and saves it with a probe batch.</summary>
+    private string SaveTiny(AdapterConfig? config = null)
+    {
+        string dir = Path.Combine(root, "adapter");
+        using var model = TinyModels.Classifier(config ?? new LoraAdapterConfig(Rank: 2, Alpha: 4, Dropout: 0.0));
+        using var batch = TinyModels.Batch();
+        using (var trainer = new ClassificationTrainer(model, 1e-2, 0.01, 2))
+        {
+            trainer.Step(batch, TinyModels.Labels);
+            trainer.Step(batch, TinyModels.Labels);
+        }
+
+        AdapterCheckpoint.Save(model, dir, TinyEncoder.Source.Name, batch);
+        return dir;
+    }
+
+    private static (int Code, string Output, string Error) Check(string dir, Tolerance? tolerance = null)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = CheckAdapterCommand.Execute(dir, TinyEncoder.Source, tolerance ?? Tolerance.SavedOutputs, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Overwrites the first float of tensor <paramref name="key"/> in adapter_model.safetensors.</summary>
+    private static void Tamper(string dir, string key, float value)
+    {
+        string path = Path.Combine(dir, AdapterCheckpoint.WeightsFile);
+        var entry = SafetensorsHeader.Read(path)[key];
+        var bytes = File.ReadAllBytes(path);
+        long dataStart = 8 + (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan((int)(dataStart + entry.Begin), 4), value);
+        File.WriteAllBytes(path, bytes);
+    }
+
+    [Fact]
+    public void A_saved_tiny_adapter_passes_every_applicable_check()
+    {
+        var (code, output, error) = Check(SaveTiny());
+        Assert.True(code == ExitCodes.Success, output + error);
+        Assert.Contains("probe outputs reproduced", output, StringComparison.Ordinal);
+        Assert.Contains("rel. Frobenius error 0.000E+000", output, StringComparison.Ordinal);
+        Assert.Contains("not applicable (no prefix-built NTK adapter: this is a 'lora' adapter)", output, StringComparison.Ordinal);
+        Assert.Contains("all 6 applicable checks passed", output, StringComparison.Ordinal);
+        Assert.Empty(error);
+    }
+
+    [Fact]
+    public void A_NaN_written_into_the_weights_fails_with_exit_1_and_names_the_checks()
+    {
+        string dir = SaveTiny();
+        Tamper(dir, "classifier.weight", float.NaN);
+        var (code, _, error) = Check(dir);
+        Assert.Equal(ExitCodes.CheckFailed, code);
+        Assert.Contains("finite weights: FAIL: NaN or infinite values in [classifier.weight]", error, StringComparison.Ordinal);
+        Assert.Contains("probe outputs reproduced: FAIL", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_changed_weight_fails_the_probe_reproduction()
+    {
+        string dir = SaveTiny();
+        Tamper(dir, "adapter.layers.0.value.lora_B.weight", 3.0f);
+        var (code, _, error) = Check(dir);
+        Assert.Equal(ExitCodes.CheckFailed, code);
+        Assert.Contains("probe outputs reproduced: FAIL", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("finite weights", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Another_base_model_fails_and_the_dependent_checks_do_not_run()
+    {
+        string dir = SaveTiny();
+        var other = TinyEncoder.Source with { LoadModel = () => TinyModels.Base(7) };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(ExitCodes.CheckFailed, CheckAdapterCommand.Execute(dir, other, Tolerance.SavedOutputs, output, error));
+        Assert.Contains("frozen weights differ", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("probe outputs reproduced: not run", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(AdapterCheckpoint.ProbeFile, "probe.safetensors")]
+    [InlineData(AdapterConfigJson.FileName, "adapter_config.json")]
+    [InlineData(AdapterCheckpoint.InfoFile, "checkpoint.json")]
+    public void A_folder_missing_a_file_is_bad_input(string file, string named)
+    {
+        string dir = SaveTiny();
+        File.Delete(Path.Combine(dir, file));
+        var e = Assert.Throws<CliInputException>(() => Check(dir));
+        Assert.Contains(named, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_corrupt_weights_file_is_bad_input()
+    {
+        string dir = SaveTiny();
+        File.WriteAllBytes(Path.Combine(dir, AdapterCheckpoint.WeightsFile), [1, 2, 3]);
+        Assert.Contains(AdapterCheckpoint.WeightsFile, Assert.Throws<CliInputException>(() => Check(dir)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_theorem_B_extension_point_claims_nothing_it_did_not_check()
+    {
+        string dir = SaveTiny();
+        Assert.Equal(AdapterCheckStatus.NotApplicable, PrefixBoundCheck.Check(new LoraAdapterConfig(), dir).Status);
+        Assert.Equal(AdapterCheckStatus.NotApplicable, PrefixBoundCheck.Check(new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.Taylor), dir).Status);
+        File.WriteAllBytes(Path.Combine(dir, PrefixBoundCheck.PrefixSourceFile), [0]);
+        var built = PrefixBoundCheck.Check(new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.Taylor), dir);
+        Assert.Equal(AdapterCheckStatus.Failed, built.Status);
+        Assert.Contains("not merged", built.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_folder_exits_with_2_through_the_cli()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(ExitCodes.BadInput, CliRunner.Run(["check-adapter", "--adapter", Path.Combine(root, "nothing-here")], output, error));
+        Assert.Contains("adapter folder not found", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.BadInput, CliRunner.Run(["check-adapter", "--adapter", root, "--model", "gpt2"], output, error));
+    }
+
+    [Fact]
+    public void A_head_adapter_on_the_real_MiniLM_passes_through_the_cli()
+    {
+        string dir = Path.Combine(root, "minilm-head");
+        var tokenizer = EncoderSource.MiniLm.LoadTokenizer();
+        using (var model = new AdaptedClassifier(EncoderSource.MiniLm.LoadModel(), AdapterFactory.Create(new HeadOnlyConfig(), EncoderSource.MiniLm.Config)))
+        using (var probe = tokenizer.EncodeBatch(["a gripping, funny film .", "flat and lifeless ."], 16))
+        {
+            AdapterCheckpoint.Save(model, dir, EncoderSource.MiniLm.Name, probe);
+        }
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = CliRunner.Run(["check-adapter", "--adapter", dir, "--model", "minilm"], output, error);
+        Assert.True(code == ExitCodes.Success, output.ToString() + error);
+        Assert.Contains("sentence-transformers/all-MiniLM-L6-v2: 6 layers, 12 heads of 32", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("saved 770, checkpoint.json 770, built model 770, ParameterCounter 770", output.ToString(), StringComparison.Ordinal);
+    }
+}
