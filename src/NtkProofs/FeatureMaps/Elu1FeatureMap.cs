@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 namespace NtkProofs.FeatureMaps;
 
 /// <summary>
-/// The released code's feature map phi(q) = ELU(q / d^{1/4}) + 1, r = d. Positive, cheap, and without any error guarantee:
+/// The released code's feature map phi(q) = ELU(q / d^{1/4}) + 1, r = d, evaluated without the cancellation of the
+/// released form. Positive, cheap, and without any error guarantee:
 /// &lt;phi(q), phi(kappa)&gt; is not an estimate of exp(&lt;q, kappa&gt; / sqrt d).
 /// </summary>
 public sealed class Elu1FeatureMap : IFeatureMap
@@ -33,6 +34,9 @@ public sealed class Elu1FeatureMap : IFeatureMap
     {
         FeatureMapChecks.RequireInput(x, InputDim, Name);
         using var scope = NewDisposeScope();
-        return (nn.functional.elu(x * Math.Pow(InputDim, -0.25), 1.0) + 1.0).MoveToOuterDisposeScope();
+        // ELU(x) + 1 = x + 1 for x > 0 and exp(x) otherwise. Written as exp(x) rather than (exp(x) - 1) + 1, which loses every
+        // significant digit in float32 once x < -16 (the released code's form; see ReleasedReferenceAttention).
+        var scaled = x * Math.Pow(InputDim, -0.25);
+        return where(scaled > 0, scaled + 1.0, scaled.clamp_max(0).exp()).MoveToOuterDisposeScope();
     }
 }
