@@ -9,17 +9,17 @@ namespace NtkProofs.FeatureMaps;
 /// and r = C(d + g, g). Even g keeps T_g &gt; 0 (the setting of Theorem B); odd g is accepted but T_g can then be negative.
 /// </summary>
 /// <remarks>
-/// Monomials are listed degree by degree with non-decreasing variable indices. Each degree-j monomial is its degree-(j-1)
-/// parent times one variable v (v at least the parent's last variable) divided by sqrt(count of v), so a whole degree is one
-/// gather-and-multiply over the previous degree.
+/// Monomials are listed degree by degree and, within a degree, sorted by their last (largest) variable. A degree-j monomial
+/// with last variable v is a degree-(j-1) monomial whose last variable is at most v, times q'_v, divided by sqrt(count of v);
+/// those parents form a leading block of the previous degree, so a whole degree is d slice-and-scale products, no gathers.
 /// </remarks>
 public sealed class TaylorFeatureMap : IFeatureMap
 {
     /// <summary>Largest r this implementation builds (index tables and features grow like r).</summary>
     public const long MaxFeatures = 1L << 26;
 
-    private readonly long[][] parents;
-    private readonly long[][] variables;
+    // For degree j: how many degree-(j-1) monomials have last variable <= v (per v), and the 1/sqrt(count) factors.
+    private readonly long[][] parentCounts;
     private readonly double[][] coefficients;
 
     /// <summary>Builds the map's monomial tables.</summary>
@@ -39,8 +39,7 @@ public sealed class TaylorFeatureMap : IFeatureMap
         InputDim = inputDim;
         Degree = degree;
         R = r;
-        parents = new long[degree + 1][];
-        variables = new long[degree + 1][];
+        parentCounts = new long[degree + 1][];
         coefficients = new double[degree + 1][];
         BuildTables();
     }
@@ -133,16 +132,19 @@ public sealed class TaylorFeatureMap : IFeatureMap
     /// <summary>All monomials of the rows of <paramref name="q"/> [N, d]; block j is multiplied by shrink^(g-j) when given.</summary>
     private Tensor Monomials(Tensor q, Tensor? shrink)
     {
-        var device = q.device;
         var blocks = new List<Tensor>(Degree + 1);
-        var previous = ones(q.shape[0], 1, dtype: q.dtype, device: device);
+        var previous = ones(q.shape[0], 1, dtype: q.dtype, device: q.device);
         blocks.Add(Shrunk(previous, shrink, Degree));
         for (int j = 1; j <= Degree; j++)
         {
-            using var parent = tensor(parents[j], device: device);
-            using var variable = tensor(variables[j], device: device);
-            using var coefficient = tensor(coefficients[j], dtype: q.dtype, device: device);
-            previous = previous.index_select(1, parent) * q.index_select(1, variable) * coefficient;
+            var slices = new List<Tensor>(InputDim);
+            for (int v = 0; v < InputDim; v++)
+            {
+                slices.Add(previous.narrow(1, 0, parentCounts[j][v]) * q.narrow(1, v, 1));
+            }
+
+            using var coefficient = tensor(coefficients[j], dtype: q.dtype, device: q.device);
+            previous = cat(slices, 1) * coefficient;
             blocks.Add(Shrunk(previous, shrink, Degree - j));
         }
 
@@ -157,34 +159,34 @@ public sealed class TaylorFeatureMap : IFeatureMap
     {
         int d = InputDim;
 
-        // For the monomials of the previous degree: last variable and how often it occurs (its run length).
-        var lastVariable = new List<int> { 0 };
+        // The previous degree's monomials, sorted by last variable: their last variables and run lengths (how often the last
+        // variable occurs). Degree 0 is the constant 1, which precedes every variable.
+        var lastVariable = new List<int> { -1 };
         var runLength = new List<int> { 0 };
-        parents[0] = [];
-        variables[0] = [];
+        parentCounts[0] = [];
         coefficients[0] = [];
         for (int j = 1; j <= Degree; j++)
         {
-            var parent = new List<long>();
-            var variable = new List<long>();
+            var counts = new long[d];
             var coefficient = new List<double>();
             var nextLast = new List<int>();
             var nextRun = new List<int>();
-            for (int p = 0; p < lastVariable.Count; p++)
+            for (int v = 0; v < d; v++)
             {
-                for (int v = lastVariable[p]; v < d; v++)
+                int count = 0;
+                while (count < lastVariable.Count && lastVariable[count] <= v)
                 {
-                    int run = j > 1 && v == lastVariable[p] ? runLength[p] + 1 : 1;
-                    parent.Add(p);
-                    variable.Add(v);
+                    int run = lastVariable[count] == v ? runLength[count] + 1 : 1;
                     coefficient.Add(1.0 / Math.Sqrt(run));
                     nextLast.Add(v);
                     nextRun.Add(run);
+                    count++;
                 }
+
+                counts[v] = count;
             }
 
-            parents[j] = [.. parent];
-            variables[j] = [.. variable];
+            parentCounts[j] = counts;
             coefficients[j] = [.. coefficient];
             lastVariable = nextLast;
             runLength = nextRun;
