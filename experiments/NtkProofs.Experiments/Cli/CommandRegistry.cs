@@ -11,5 +11,8 @@ public static class CommandRegistry
         new LemmasCommand(),
         new KernelCommand(),
         new BenchCommand(),
+        new AttentionCommand(),
+        new NtkBoundCommand(),
+        new NtkTrainCommand(),
     ];
 }

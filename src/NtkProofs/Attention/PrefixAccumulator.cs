@@ -81,6 +81,9 @@ public sealed class PrefixAccumulator : IDisposable
         AttentionShapes.RequireSameKind(prefixKeys, z, nameof(prefixKeys));
         AttentionShapes.RequireSameKind(prefixValues, z, nameof(prefixValues));
         long m = prefixKeys.shape[1];
+
+        // Bound the feature block [H, chunk, r] to about 2^24 entries whatever r is (Taylor maps reach r ~ 10^6).
+        chunkSize = Math.Max(1, Math.Min(chunkSize, (1L << 24) / Math.Max(1, FeatureMap.R * z.shape[0])));
         for (long start = 0; start < m; start += chunkSize)
         {
             using var scope = NewDisposeScope();
