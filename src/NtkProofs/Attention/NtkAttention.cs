@@ -31,17 +31,19 @@ public static class NtkAttention
         long batch = q.shape[0], heads = q.shape[1], length = q.shape[2], d = q.shape[3], r = featureMap.R, dv = v.shape[3];
 
         var qh = q.transpose(0, 1).contiguous();
-        using var state = new OnlineSoftmax();
-        state.AddScores(PrefixAttention.InputScores(qh * (1.0 / Math.Sqrt(d)), k, causal, keyMask), v.transpose(0, 1));
+        using var state = new OnlineSoftmax(heads * batch * length);
 
-        // The prefix term phi(q) k and phi(q) Z, with phi(q) = F exp(s): one product per head over all B L queries.
+        // The prefix term phi(q) k and phi(q) Z, with phi(q) = F exp(s): one product per head over all B L queries. It goes in
+        // first, so that its log-weight becomes the shift of the input block (the fast path of OnlineSoftmax).
         var (features, logScale) = featureMap.ApplyScaled(qh);
         var flat = features.reshape(heads, batch * length, r);
-        var weight = bmm(flat, kSum.unsqueeze(2)).view(heads, batch, length, 1);
-        var numerator = bmm(flat, z).view(heads, batch, length, dv);
-        var usable = weight.ne(0).logical_and(weight.isfinite()).logical_and(logScale.isfinite());
-        var logMagnitude = where(usable, where(usable, weight.detach(), ones_like(weight)).abs().log() + logScale, full_like(weight, double.NegativeInfinity));
-        state.AddTerm(logMagnitude, logScale, weight, numerator);
-        return state.Result().transpose(0, 1).contiguous().MoveToOuterDisposeScope();
+        var weight = bmm(flat, kSum.unsqueeze(2)).view(-1, 1);
+        var numerator = bmm(flat, z).view(-1, dv);
+        var scale = logScale.reshape(-1, 1);
+        var usable = weight.ne(0).logical_and(weight.isfinite()).logical_and(scale.isfinite());
+        var logMagnitude = where(usable, where(usable, weight.detach(), ones_like(weight)).abs().log() + scale, full_like(weight, double.NegativeInfinity));
+        state.AddTerm(logMagnitude, scale, weight, numerator);
+        PrefixAttention.AddInputBlock(state, qh * (1.0 / Math.Sqrt(d)), k, v, causal, keyMask);
+        return state.Result().view(heads, batch, length, dv).transpose(0, 1).contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -31,52 +31,46 @@ public static class PrefixAttention
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         using var scope = NewDisposeScope();
         var (pk, pv) = AttentionShapes.RequirePrefix(prefixKeys, prefixValues, q, v);
-        long batch = q.shape[0], heads = q.shape[1], length = q.shape[2], d = q.shape[3], m = pk.shape[2];
+        long batch = q.shape[0], heads = q.shape[1], length = q.shape[2], d = q.shape[3], dv = v.shape[3], m = pk.shape[2];
 
-        // Head-major layout [H, B, L, ·]: one batched product per block, and a shared prefix needs no copies.
+        // Head-major rows [H, B, L]: a prefix shared by the batch is one product per head over all B L queries.
         var qh = (q.transpose(0, 1) * (1.0 / Math.Sqrt(d))).contiguous();
-        using var state = new OnlineSoftmax();
-        var pkh = pk.transpose(0, 1);
-        var pvh = pv.transpose(0, 1);
-        bool shared = pk.shape[0] == 1;
-        var qFlat = shared ? qh.reshape(heads, batch * length, d) : null;
-        for (long start = 0; start < m; start += blockSize)
+        using var state = new OnlineSoftmax(heads * batch * length);
+        if (m > 0)
         {
-            using var blockScope = NewDisposeScope();
-            long n = Math.Min(blockSize, m - start);
-            var keys = pkh.narrow(2, start, n);
-            var values = pvh.narrow(2, start, n);
-            var scores = shared
-                ? bmm(qFlat!, keys.reshape(heads, n, d).transpose(1, 2)).view(heads, batch, length, n)
-                : matmul(qh, keys.transpose(2, 3));
-            state.AddScores(scores, values);
+            bool shared = pk.shape[0] == 1;
+            var queries = shared ? qh.view(heads, batch * length, d) : qh.view(heads * batch, length, d);
+            var pkh = shared ? pk.view(heads, m, d) : pk.transpose(0, 1).reshape(heads * batch, m, d);
+            var pvh = shared ? pv.view(heads, m, dv) : pv.transpose(0, 1).reshape(heads * batch, m, dv);
+
+            // split (not narrow) so that the backward pass assembles each prefix gradient once instead of once per block.
+            var keyBlocks = pkh.split(blockSize, 1);
+            var valueBlocks = pvh.split(blockSize, 1);
+            for (int b = 0; b < keyBlocks.Length; b++)
+            {
+                using var blockScope = NewDisposeScope();
+                state.AddBlock(queries, keyBlocks[b], valueBlocks[b]);
+            }
         }
 
-        state.AddScores(InputScores(qh, k, causal, keyMask), v.transpose(0, 1));
-        return state.Result().transpose(0, 1).contiguous().MoveToOuterDisposeScope();
+        AddInputBlock(state, qh, k, v, causal, keyMask);
+        return state.Result().view(heads, batch, length, dv).transpose(0, 1).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Scaled, masked scores of the input block in head-major layout [H, B, L, Lk]: <paramref name="scaledQueries"/> are
-    /// already multiplied by 1/sqrt d; masked entries are -inf.
+    /// Folds the input block into <paramref name="state"/> (rows [H, B, L]): <paramref name="scaledQueries"/> [H, B, L, d] are
+    /// already multiplied by 1/sqrt d; k, v are [B, H, Lk, ·]; masked scores are -inf.
     /// </summary>
-    internal static Tensor InputScores(Tensor scaledQueries, Tensor k, bool causal, KeyMask? keyMask)
+    internal static void AddInputBlock(OnlineSoftmax state, Tensor scaledQueries, Tensor k, Tensor v, bool causal, KeyMask? keyMask)
     {
         using var scope = NewDisposeScope();
-        var scores = matmul(scaledQueries, k.transpose(0, 1).transpose(2, 3));
-        if (keyMask is not null)
-        {
-            // [B, 1, 1, Lk] -> [1, B, 1, Lk] in head-major layout.
-            scores.add_(keyMask.AdditiveBias(scores.dtype, scores.device).transpose(0, 1));
-        }
-
-        if (causal)
-        {
-            long length = scores.shape[2];
-            using var future = ones(length, length, ScalarType.Bool, scores.device).triu(1);
-            scores.masked_fill_(future, double.NegativeInfinity);
-        }
-
-        return scores.MoveToOuterDisposeScope();
+        long heads = scaledQueries.shape[0], batch = scaledQueries.shape[1], length = scaledQueries.shape[2], d = scaledQueries.shape[3], keys = k.shape[2];
+        var bias = keyMask?.AdditiveBias(k.dtype, k.device).transpose(0, 1).expand(heads, batch, 1, keys).reshape(heads * batch, 1, keys);
+        state.AddBlock(
+            scaledQueries.view(heads * batch, length, d),
+            k.transpose(0, 1).reshape(heads * batch, keys, d),
+            v.transpose(0, 1).reshape(heads * batch, keys, v.shape[3]),
+            bias,
+            causal);
     }
 }

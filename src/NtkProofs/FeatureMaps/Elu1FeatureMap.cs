@@ -34,9 +34,9 @@ public sealed class Elu1FeatureMap : IFeatureMap
     {
         FeatureMapChecks.RequireInput(x, InputDim, Name);
         using var scope = NewDisposeScope();
-        // ELU(x) + 1 = x + 1 for x > 0 and exp(x) otherwise. Written as exp(x) rather than (exp(x) - 1) + 1, which loses every
-        // significant digit in float32 once x < -16 (the released code's form; see ReleasedReferenceAttention).
+        // ELU(x) + 1 = exp(min(x, 0)) + max(x, 0): x + 1 for x > 0 and exp(x) otherwise. Never (exp(x) - 1) + 1, which loses
+        // every significant digit in float32 once x < -16 (the released code's form; see ReleasedReferenceAttention).
         var scaled = x * Math.Pow(InputDim, -0.25);
-        return where(scaled > 0, scaled + 1.0, scaled.clamp_max(0).exp()).MoveToOuterDisposeScope();
+        return (scaled.clamp_max(0).exp_() + scaled.relu()).MoveToOuterDisposeScope();
     }
 }

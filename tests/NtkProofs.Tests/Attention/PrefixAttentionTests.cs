@@ -26,6 +26,24 @@ public sealed class PrefixAttentionTests(ITestOutputHelper output)
         TensorAssert.Close(DenseAttention.ForwardWithPrefixWeight(q, k, v, pk, pv, s => s.exp(), causal), expected, Tolerance.Float64, output, "dense ratio form");
     }
 
+    /// <summary>
+    /// Prefix keys sorted so that every block's scores exceed the previous block's by far more than the fast path accepts
+    /// (e^30): each block falls back to the exact path and rescales the state; the result is still exact.
+    /// </summary>
+    [Fact]
+    public void ScoresRisingAcrossBlocksAreHandledExactly()
+    {
+        using var scope = NewDisposeScope();
+        var (q, k, v, _, pv) = Case(91, 1, 2, 3, 2, 2, 40);
+        var direction = q.mean([0, 1, 2]);
+        direction = direction / direction.norm();
+        var ramp = linspace(-200, 200, 40, ScalarType.Float64).view(1, 40, 1);
+        var pk = Randn(92, [2, 40, 2], 0.1) + (ramp * direction);
+        var expected = ToTensor(Loops(q, k, v, pk, pv, false, null));
+        TensorAssert.Close(PrefixAttention.Forward(q, k, v, pk, pv, blockSize: 4), expected, Tolerance.Float64, output, "rising");
+        TensorAssert.Close(PrefixAttention.Forward(q, k, v, pk.flip(1), pv.flip(1), blockSize: 4), expected, Tolerance.Float64, output, "falling");
+    }
+
     [Fact]
     public void PerBatchPrefixMatchesTheSharedOneBatchByBatch()
     {
