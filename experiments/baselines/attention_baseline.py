@@ -44,14 +44,21 @@ def reset_peak():
         return False
 
 
-def time_case(fn, repetitions):
-    fn()  # warm-up
-    times = []
-    for _ in range(repetitions):
+WARM_UP_COUNTS_AFTER = 1.0  # seconds; a slower warm-up counts as a sample (as on the C# side)
+
+
+def time_case(fn, minimum, maximum, budget):
+    """One warm-up, then at least `minimum` and at most `maximum` timed calls, stopping once `budget` seconds are spent."""
+    start = time.perf_counter()
+    fn()
+    warm_up = time.perf_counter() - start
+    times = [warm_up] if warm_up > WARM_UP_COUNTS_AFTER else []
+    started = time.perf_counter()
+    while len(times) < minimum or (len(times) < maximum and time.perf_counter() - started < budget):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return {"seconds_min": min(times), "seconds_median": statistics.median(times), "repetitions": repetitions}
+    return {"seconds_min": min(times), "seconds_median": statistics.median(times), "repetitions": len(times), "samples": times}
 
 
 def peak_extra_mib(fn):
@@ -126,7 +133,10 @@ def main():
     parser.add_argument("--heads", type=int, default=8)
     parser.add_argument("--dim", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--repetitions", type=int, default=2, help="minimum timed calls per case")
+    parser.add_argument("--max-repetitions", type=int, default=30, help="most timed calls per case")
+    parser.add_argument("--seconds-per-case", type=float, default=0.5, help="no call beyond the minimum starts after this")
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory phase")
     parser.add_argument("--backward", action="store_true", help="also time forward + backward of the plain attention")
     parser.add_argument("--seed", type=int, default=20240620)
     args = parser.parse_args()
@@ -141,16 +151,21 @@ def main():
     results = []
     for description, fn in cases:
         with torch.set_grad_enabled(description["pass"] != "forward"):
-            row = time_case(fn, args.repetitions)
+            row = time_case(fn, args.repetitions, args.max_repetitions, args.seconds_per_case)
         row.update(description)
         results.append(row)
     try:
-        ctypes.CDLL("libc.so.6").mallopt(-3, 65536)
-        exact_rss = True
+        libc = ctypes.CDLL("libc.so.6")
+        exact_rss = not args.no_memory and libc.mallopt(-3, 65536) == 1
     except OSError:
-        exact_rss = False
+        libc, exact_rss = None, False
     for row, (description, fn) in zip(results, cases):
+        if args.no_memory:
+            row["peak_extra_mib"] = None
+            continue
         with torch.set_grad_enabled(description["pass"] != "forward"):
+            if exact_rss:
+                libc.malloc_trim(0)  # free pages go back to the kernel, so reusing them counts as resident again
             row["peak_extra_mib"] = peak_extra_mib(fn) if exact_rss else None
 
     config = torch.__config__.show() if hasattr(torch, "__config__") else ""

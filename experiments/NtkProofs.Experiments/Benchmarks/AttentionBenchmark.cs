@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using NtkProofs.Attention;
 using NtkProofs.FeatureMaps;
@@ -34,8 +35,22 @@ public sealed record AttentionBenchmarkOptions
     /// <summary>Feature maps of NtkAttention.</summary>
     public IReadOnlyList<string> FeatureMaps { get; init; } = ["elu1"];
 
-    /// <summary>Timed repetitions after one warm-up (the minimum is reported).</summary>
-    public int Repetitions { get; init; } = 3;
+    /// <summary>Timed repetitions per case and round after one warm-up (the minimum over all is reported); cheap cases repeat
+    /// up to <see cref="MaxRepetitions"/> times within about <see cref="SecondsPerCase"/>.</summary>
+    public int Repetitions { get; init; } = 2;
+
+    /// <summary>Most repetitions per case and round.</summary>
+    public int MaxRepetitions { get; init; } = 30;
+
+    /// <summary>Wall-time budget per case and round after which no repetition beyond <see cref="Repetitions"/> starts.</summary>
+    public double SecondsPerCase { get; init; } = 0.5;
+
+    /// <summary>Rounds: every case (C# and Python) is timed once per round and the rounds are merged, so that a burst of load
+    /// from other processes during one round does not decide a ratio.</summary>
+    public int Rounds { get; init; } = 2;
+
+    /// <summary>m grows by 2^Step between grid points.</summary>
+    public int Step { get; init; } = 2;
 
     /// <summary>Prefix keys per block of the streamed prefix attention.</summary>
     public long BlockSize { get; init; } = PrefixAttention.DefaultBlockSize;
@@ -44,7 +59,7 @@ public sealed record AttentionBenchmarkOptions
     public long Seed { get; init; } = Numerics.Seeds.Master;
 
     /// <summary>The prefix lengths 2^MinLog2 .. 2^MaxLog2.</summary>
-    public IReadOnlyList<long> PrefixLengths => Enumerable.Range(MinLog2, MaxLog2 - MinLog2 + 1).Select(e => 1L << e).ToList();
+    public IReadOnlyList<long> PrefixLengths => Enumerable.Range(0, ((MaxLog2 - MinLog2) / Step) + 1).Select(i => 1L << (MinLog2 + (i * Step))).ToList();
 }
 
 /// <summary>One timed case.</summary>
@@ -61,64 +76,99 @@ public sealed record AttentionBenchmarkOptions
 /// <param name="Side">csharp or python.</param>
 public sealed record AttentionBenchmarkRow(string Impl, string Pass, int Length, long PrefixLength, string Feature, bool Causal, double SecondsMin, double SecondsMedian, int Repetitions, double? PeakExtraMiB, string Side)
 {
-    /// <summary>Wall time is what we compare: the minimum over repetitions.</summary>
-    public double Seconds => SecondsMin;
+    /// <summary>The same case (side, implementation, pass, sizes, feature, mask).</summary>
+    public bool SameCase(AttentionBenchmarkRow other) =>
+        other is not null && other.Side == Side && other.Impl == Impl && other.Pass == Pass && other.Length == Length && other.PrefixLength == PrefixLength && other.Feature == Feature && other.Causal == Causal;
 }
 
 /// <summary>
 /// Times PrefixAttention (streamed), NtkAttention, the materialized TorchSharp attention and the C# port of the released
-/// forward in float32 with batch 1; peak memory is measured in a second phase (see <see cref="ProcessMemory"/>).
+/// forward in float32 with batch 1, in rounds; peak memory is measured once, after all timings (see <see cref="ProcessMemory"/>).
+/// The instance owns the input tensors of every case.
 /// </summary>
-public static class AttentionBenchmark
+public sealed class AttentionBenchmark : IDisposable
 {
-    /// <summary>Runs every C# case.</summary>
+    private readonly AttentionBenchmarkOptions options;
+    private readonly List<(AttentionBenchmarkRow Template, Action Work)> cases = [];
+    private readonly List<List<double>> samples = [];
+    private readonly List<double?> peaks = [];
+    private readonly List<Tensor> owned = [];
+
+    /// <summary>Creates the inputs of every case.</summary>
     /// <param name="options">Sizes.</param>
-    /// <param name="progress">Called with a label before each case.</param>
-    public static IReadOnlyList<AttentionBenchmarkRow> RunCSharp(AttentionBenchmarkOptions options, Action<string>? progress = null)
+    public AttentionBenchmark(AttentionBenchmarkOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var cases = new List<(AttentionBenchmarkRow Template, Action Work)>();
-        var owned = new List<Tensor>();
-        try
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+        foreach (int length in options.Lengths)
         {
-            foreach (int length in options.Lengths)
-            {
-                AddCases(options, length, cases, owned);
-            }
-
-            var rows = new List<AttentionBenchmarkRow>();
-            foreach (var (template, work) in cases)
-            {
-                progress?.Invoke($"{template.Impl} {template.Pass} L={template.Length} m={template.PrefixLength} {template.Feature}");
-                var (min, median) = Time(work, options.Repetitions);
-                rows.Add(template with { SecondsMin = min, SecondsMedian = median, Repetitions = options.Repetitions });
-            }
-
-            bool exact = ProcessMemory.UseExactResidentMemory();
-            for (int i = 0; i < rows.Count; i++)
-            {
-                progress?.Invoke($"memory: {rows[i].Impl} {rows[i].Pass} L={rows[i].Length} m={rows[i].PrefixLength}");
-                double? peak = ProcessMemory.PeakExtraMiB(cases[i].Work);
-                rows[i] = rows[i] with { PeakExtraMiB = exact ? peak : null };
-            }
-
-            return rows;
+            AddCases(length);
         }
-        finally
+
+        foreach (var _ in cases)
         {
-            foreach (var t in owned)
-            {
-                t.Dispose();
-            }
+            samples.Add([]);
+            peaks.Add(null);
         }
     }
 
-    /// <summary>Runs the Python baseline script and parses its rows; returns the script's JSON and rows, or an error text.</summary>
+    /// <summary>Times every case once more (one round).</summary>
+    /// <param name="progress">Called with a label before each case.</param>
+    public void TimeRound(Action<string>? progress = null)
+    {
+        for (int i = 0; i < cases.Count; i++)
+        {
+            var t = cases[i].Template;
+            progress?.Invoke($"{t.Impl} {t.Pass} L={t.Length} m={t.PrefixLength} {t.Feature}");
+            samples[i].AddRange(Time(cases[i].Work, options.Repetitions, options.MaxRepetitions, options.SecondsPerCase));
+        }
+    }
+
+    /// <summary>Measures the peak extra memory of every case once (call after the last round: it changes the allocator's mode).</summary>
+    /// <param name="progress">Called with a label before each case.</param>
+    /// <returns>Whether exact resident-memory accounting could be switched on.</returns>
+    public bool MeasureMemory(Action<string>? progress = null)
+    {
+        bool exact = ProcessMemory.UseExactResidentMemory();
+        for (int i = 0; i < cases.Count; i++)
+        {
+            var t = cases[i].Template;
+            progress?.Invoke($"memory: {t.Impl} {t.Pass} L={t.Length} m={t.PrefixLength}");
+            double? peak = ProcessMemory.PeakExtraMiB(cases[i].Work);
+            peaks[i] = exact ? peak : null;
+        }
+
+        return exact;
+    }
+
+    /// <summary>One row per case: minimum and median over every sample of every round, and the peak memory.</summary>
+    public IReadOnlyList<AttentionBenchmarkRow> Rows() =>
+        cases.Select((c, i) =>
+        {
+            var sorted = samples[i].Order().ToList();
+            return sorted.Count == 0 ? c.Template with { PeakExtraMiB = peaks[i] } : c.Template with { SecondsMin = sorted[0], SecondsMedian = sorted[sorted.Count / 2], Repetitions = sorted.Count, PeakExtraMiB = peaks[i] };
+        }).ToList();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var t in owned)
+        {
+            t.Dispose();
+        }
+
+        owned.Clear();
+    }
+
+    /// <summary>
+    /// Runs the Python baseline script once (one round) and parses its rows with their samples; returns the script's JSON, the
+    /// rows and samples, or an error text.
+    /// </summary>
     /// <param name="python">The interpreter (Debian's /usr/bin/python3 with python3-torch).</param>
     /// <param name="script">experiments/baselines/attention_baseline.py.</param>
     /// <param name="options">Sizes (lengths, heads, dim, repetitions).</param>
     /// <param name="threads">Threads for PyTorch.</param>
-    public static (JsonElement? Info, IReadOnlyList<AttentionBenchmarkRow> Rows, string? Error) RunPython(string python, string script, AttentionBenchmarkOptions options, int threads)
+    /// <param name="measureMemory">Whether the script also measures peak memory (once, in the last round).</param>
+    public static (JsonElement? Info, IReadOnlyList<(AttentionBenchmarkRow Row, IReadOnlyList<double> Samples)> Rows, string? Error) RunPython(string python, string script, AttentionBenchmarkOptions options, int threads, bool measureMemory)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!File.Exists(python))
@@ -133,9 +183,18 @@ public static class AttentionBenchmark
 
         var plainMs = options.PrefixLengths.Where(m => m <= 1L << options.PlainMaxLog2 && m >= 1L << Math.Max(options.MinLog2, options.PlainMaxLog2 - 4)).ToList();
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { script, "--lengths" }.Concat(options.Lengths.Select(l => Str(l)))
-                     .Concat(["--plain-ms"]).Concat(plainMs.Select(Str))
-                     .Concat(["--heads", Str(options.Heads), "--dim", Str(options.Dim), "--threads", Str(threads), "--repetitions", Str(options.Repetitions), "--backward", "--seed", Str(options.Seed)]))
+        var arguments = new List<string> { script, "--lengths" };
+        arguments.AddRange(options.Lengths.Select(l => Str(l)));
+        arguments.Add("--plain-ms");
+        arguments.AddRange(plainMs.Select(Str));
+        arguments.AddRange(["--heads", Str(options.Heads), "--dim", Str(options.Dim), "--threads", Str(threads), "--repetitions", Str(options.Repetitions),
+            "--max-repetitions", Str(options.MaxRepetitions), "--seconds-per-case", options.SecondsPerCase.ToString("R", CultureInfo.InvariantCulture), "--backward", "--seed", Str(options.Seed)]);
+        if (!measureMemory)
+        {
+            arguments.Add("--no-memory");
+        }
+
+        foreach (var arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }
@@ -161,10 +220,11 @@ public static class AttentionBenchmark
             return (root, [], error.GetString());
         }
 
-        var rows = new List<AttentionBenchmarkRow>();
+        var rows = new List<(AttentionBenchmarkRow, IReadOnlyList<double>)>();
         foreach (var r in root.GetProperty("results").EnumerateArray())
         {
-            rows.Add(new AttentionBenchmarkRow(
+            var times = r.GetProperty("samples").EnumerateArray().Select(e => e.GetDouble()).ToList();
+            rows.Add((new AttentionBenchmarkRow(
                 r.GetProperty("impl").GetString()!,
                 r.GetProperty("pass").GetString()!,
                 r.GetProperty("L").GetInt32(),
@@ -173,17 +233,18 @@ public static class AttentionBenchmark
                 r.GetProperty("causal").GetBoolean(),
                 r.GetProperty("seconds_min").GetDouble(),
                 r.GetProperty("seconds_median").GetDouble(),
-                r.GetProperty("repetitions").GetInt32(),
-                r.GetProperty("peak_extra_mib").ValueKind == JsonValueKind.Null ? null : r.GetProperty("peak_extra_mib").GetDouble(),
-                "python"));
+                times.Count,
+                r.TryGetProperty("peak_extra_mib", out var peak) && peak.ValueKind == JsonValueKind.Number ? peak.GetDouble() : null,
+                "python"), times));
         }
 
         return (root, rows, null);
     }
 
-    private static void AddCases(AttentionBenchmarkOptions o, int length, List<(AttentionBenchmarkRow, Action)> cases, List<Tensor> owned)
+    private void AddCases(int length)
     {
-        var generator = new Generator(unchecked((ulong)NtkProofs.Numerics.Seeds.Derive(o.Seed, 40, length)));
+        var o = options;
+        using var generator = new Generator(unchecked((ulong)NtkProofs.Numerics.Seeds.Derive(o.Seed, 40, length)));
         Tensor Keep(Tensor t)
         {
             owned.Add(t.DetachFromDisposeScope());
@@ -197,7 +258,7 @@ public static class AttentionBenchmark
         var outputWeights = Randn(1, o.Heads, length, o.Dim);
         var maps = o.FeatureMaps.Select(s => FeatureMapParser.Parse(s, o.Dim)).ToList();
         var states = maps.Select(phi => (Phi: phi, Z: Keep(randn([o.Heads, phi.R, o.Dim], ScalarType.Float32, generator: generator) * 0.1f), K: Keep(rand([o.Heads, phi.R], ScalarType.Float32, generator: generator)))).ToList();
-        var template = new AttentionBenchmarkRow(string.Empty, "forward", length, 0, string.Empty, false, 0, 0, 0, null, "csharp");
+        var template = new AttentionBenchmarkRow(string.Empty, "forward", length, 0, string.Empty, false, double.NaN, double.NaN, 0, null, "csharp");
 
         // The released forward (C# port) and NtkAttention, causal and not, independent of m.
         foreach (bool causal in new[] { true, false })
@@ -278,20 +339,31 @@ public static class AttentionBenchmark
         }
     }
 
-    private static (double Min, double Median) Time(Action work, int repetitions)
+    // One warm-up, then at least minimum and at most maximum repetitions, stopping once the budget is spent. A warm-up slower
+    // than WarmUpCountsAfter seconds counts as one of the repetitions (one-time costs are small next to such a call, and the
+    // minimum over the rounds discards them anyway); this keeps the default run within a few minutes.
+    private static List<double> Time(Action work, int minimum, int maximum, double budgetSeconds)
     {
+        var warmUp = Stopwatch.StartNew();
         work();
-        var times = new double[repetitions];
-        for (int i = 0; i < repetitions; i++)
+        var times = new List<double>();
+        if (warmUp.Elapsed.TotalSeconds > WarmUpCountsAfter)
+        {
+            times.Add(warmUp.Elapsed.TotalSeconds);
+        }
+
+        var total = Stopwatch.StartNew();
+        while (times.Count < minimum || (times.Count < maximum && total.Elapsed.TotalSeconds < budgetSeconds))
         {
             var clock = Stopwatch.StartNew();
             work();
-            times[i] = clock.Elapsed.TotalSeconds;
+            times.Add(clock.Elapsed.TotalSeconds);
         }
 
-        Array.Sort(times);
-        return (times[0], times[repetitions / 2]);
+        return times;
     }
 
-    private static string Str(long v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private const double WarmUpCountsAfter = 1.0;
+
+    private static string Str(long v) => v.ToString(CultureInfo.InvariantCulture);
 }

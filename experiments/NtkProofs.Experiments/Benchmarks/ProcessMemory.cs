@@ -26,7 +26,8 @@ internal static class ProcessMemory
 
         try
         {
-            return Mallopt(MmapThreshold, 64 * 1024) == 1;
+            // Then hand the allocator's cached free pages back to the kernel, so that reusing them counts as resident again.
+            return Mallopt(MmapThreshold, 64 * 1024) == 1 && MallocTrim(0) >= 0;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -54,6 +55,7 @@ internal static class ProcessMemory
             return null;
         }
 
+        TrimQuietly();
         long before = StatusKiB("VmRSS:");
         work();
         return (StatusKiB("VmHWM:") - before) / 1024.0;
@@ -71,6 +73,22 @@ internal static class ProcessMemory
 
         return 0;
     }
+
+    private static void TrimQuietly()
+    {
+        try
+        {
+            _ = MallocTrim(0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Without malloc_trim the peak is a lower bound; nothing else to do.
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int MallocTrim(nuint pad);
 
     [DllImport("libc", EntryPoint = "mallopt")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -28,13 +28,15 @@ public static class BenchAttentionCommand
         var heads = new Option<int>("--heads") { Description = "Heads.", DefaultValueFactory = _ => defaults.Heads };
         var dim = new Option<int>("--dim") { Description = "Head dimension d_h.", DefaultValueFactory = _ => defaults.Dim };
         var features = new Option<string[]>("--feature") { Description = "Feature maps of NtkAttention.", DefaultValueFactory = _ => [.. defaults.FeatureMaps], AllowMultipleArgumentsPerToken = true };
-        var reps = new Option<int>("--repetitions") { Description = "Timed repetitions after a warm-up (minimum reported).", DefaultValueFactory = _ => defaults.Repetitions };
+        var reps = new Option<int>("--repetitions") { Description = "Least timed repetitions per case and round after a warm-up (cheap cases repeat up to 30 times within 0.5 s; a warm-up slower than 1 s counts as one); the minimum is reported.", DefaultValueFactory = _ => defaults.Repetitions };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds over all cases (C# then Python, repeated); samples of all rounds are merged.", DefaultValueFactory = _ => defaults.Rounds };
+        var step = new Option<int>("--step") { Description = "m grows by 2^step between grid points.", DefaultValueFactory = _ => defaults.Step };
         var block = new Option<long>("--block") { Description = "Prefix keys per block of the streamed prefix attention.", DefaultValueFactory = _ => defaults.BlockSize };
         var threads = new Option<int>("--threads") { Description = "Threads on both sides (TorchSharp and PyTorch).", DefaultValueFactory = _ => 2 };
         var python = new Option<string>("--python") { Description = "Python with PyTorch for the baselines ('none' to skip).", DefaultValueFactory = _ => "/usr/bin/python3" };
         var command = new Command("attention", "PrefixAttention (streamed) versus NtkAttention over m, crossover m*, and ratios to plain PyTorch attention and the released forward, float32, batch 1.")
         {
-            output, lengths, from, to, backwardTo, plainTo, heads, dim, features, reps, block, threads, python,
+            output, lengths, from, to, step, backwardTo, plainTo, heads, dim, features, reps, rounds, block, threads, python,
         };
         command.SetAction(parse =>
         {
@@ -49,11 +51,13 @@ public static class BenchAttentionCommand
                 Dim = parse.GetValue(dim),
                 FeatureMaps = parse.GetValue(features)!,
                 Repetitions = parse.GetValue(reps),
+                Rounds = parse.GetValue(rounds),
+                Step = parse.GetValue(step),
                 BlockSize = parse.GetValue(block),
             };
-            if (o.Lengths.Count == 0 || o.Lengths.Any(l => l < 1) || o.MinLog2 < 0 || o.MaxLog2 < o.MinLog2 || o.MaxLog2 > 24 || o.Heads < 1 || o.Dim < 1 || o.Repetitions < 1 || o.BlockSize < 1 || o.FeatureMaps.Count == 0)
+            if (o.Lengths.Count == 0 || o.Lengths.Any(l => l < 1) || o.MinLog2 < 0 || o.MaxLog2 < o.MinLog2 || o.MaxLog2 > 24 || o.Heads < 1 || o.Dim < 1 || o.Repetitions < 1 || o.Rounds < 1 || o.Step < 1 || o.BlockSize < 1 || o.FeatureMaps.Count == 0)
             {
-                throw new CliInputException("need lengths >= 1, 0 <= from <= to <= 24, heads, dim, repetitions, block >= 1 and at least one feature map");
+                throw new CliInputException("need lengths >= 1, 0 <= from <= to <= 24, heads, dim, repetitions, rounds, step, block >= 1 and at least one feature map");
             }
 
             foreach (var spec in o.FeatureMaps)
@@ -78,26 +82,48 @@ public static class BenchAttentionCommand
     private static int Run(AttentionBenchmarkOptions o, DirectoryInfo outDir, string python, int threads, string commandLine)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        IReadOnlyList<AttentionBenchmarkRow> csharp = [];
-        AnsiConsole.Status().Start("C# side", ctx => csharp = AttentionBenchmark.RunCSharp(o, label => ctx.Status(Markup.Escape(label))));
-        var rows = csharp.ToList();
+        string loadBefore = LoadAverage();
+        string script = FindBaselineScript();
+        using var bench = new AttentionBenchmark(o);
+        var pythonSamples = new List<(AttentionBenchmarkRow Row, List<double> Samples)>();
         System.Text.Json.JsonElement? pythonInfo = null;
-        string? pythonError = null;
-        if (python != "none")
+        string? pythonError = python == "none" ? "skipped (--python none)" : null;
+        for (int round = 1; round <= o.Rounds; round++)
         {
-            string script = FindBaselineScript();
-            AnsiConsole.Status().Start("Python side (PyTorch baselines)", _ =>
+            bool last = round == o.Rounds;
+            Console.Error.WriteLine(I($"round {round}/{o.Rounds}: timing the C# side ..."));
+            bench.TimeRound();
+            if (pythonError is null)
             {
-                var (info, pythonRows, error) = AttentionBenchmark.RunPython(python, script, o, threads);
-                pythonInfo = info;
+                Console.Error.WriteLine(I($"round {round}/{o.Rounds}: timing the PyTorch baselines with {python}{(last ? " (and their peak memory)" : string.Empty)} ..."));
+                var (baselineInfo, pythonRows, error) = AttentionBenchmark.RunPython(python, script, o, threads, measureMemory: last);
+                pythonInfo = baselineInfo ?? pythonInfo;
                 pythonError = error;
-                rows.AddRange(pythonRows);
-            });
+                foreach (var (row, samples) in pythonRows)
+                {
+                    int index = pythonSamples.FindIndex(p => p.Row.SameCase(row));
+                    if (index < 0)
+                    {
+                        pythonSamples.Add((row, [.. samples]));
+                    }
+                    else
+                    {
+                        pythonSamples[index].Samples.AddRange(samples);
+                        pythonSamples[index] = (row.PeakExtraMiB is null ? pythonSamples[index].Row : row, pythonSamples[index].Samples);
+                    }
+                }
+            }
         }
-        else
+
+        Console.Error.WriteLine("peak memory of the C# cases ...");
+        bench.MeasureMemory();
+        string loadAfter = LoadAverage();
+        var rows = bench.Rows().ToList();
+        rows.AddRange(pythonSamples.Select(p =>
         {
-            pythonError = "skipped (--python none)";
-        }
+            var sorted = p.Samples.Order().ToList();
+            return p.Row with { SecondsMin = sorted[0], SecondsMedian = sorted[sorted.Count / 2], Repetitions = sorted.Count };
+        }));
 
         var summary = AttentionBenchmarkSummary.From(rows, o);
         var csv = new CsvTable("side", "impl", "pass", "L", "m", "feature", "causal", "seconds_min", "seconds_median", "repetitions", "peak_extra_mib");
@@ -111,7 +137,8 @@ public static class BenchAttentionCommand
         JsonReport.Write(Path.Combine(outDir.FullName, "bench-attention.json"), new
         {
             description = "float32, batch 1, CPU; minimum wall time over repetitions after a warm-up; peak_extra_mib = peak resident memory above the inputs, measured after the timings with glibc's mmap threshold fixed at 64 KiB.",
-            options = new { lengths = o.Lengths, min_log2 = o.MinLog2, max_log2 = o.MaxLog2, backward_max_log2 = o.BackwardMaxLog2, plain_max_log2 = o.PlainMaxLog2, heads = o.Heads, dim = o.Dim, feature_maps = o.FeatureMaps, repetitions = o.Repetitions, block = o.BlockSize },
+            options = new { lengths = o.Lengths, min_log2 = o.MinLog2, max_log2 = o.MaxLog2, step = o.Step, backward_max_log2 = o.BackwardMaxLog2, plain_max_log2 = o.PlainMaxLog2, heads = o.Heads, dim = o.Dim, feature_maps = o.FeatureMaps, repetitions = o.Repetitions, max_repetitions = o.MaxRepetitions, seconds_per_case = o.SecondsPerCase, rounds = o.Rounds, block = o.BlockSize },
+            load_average = new { before = loadBefore, after = loadAfter, processors = Environment.ProcessorCount },
             csharp = new
             {
                 torchsharp = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
@@ -135,6 +162,7 @@ public static class BenchAttentionCommand
         });
 
         Print(rows, summary, o, threads, pythonInfo, pythonError, commandLine);
+        AnsiConsole.WriteLine(I($"load average (1, 5, 15 min) before: {loadBefore}; after: {loadAfter}; {Environment.ProcessorCount} processors; {clock.Elapsed.TotalSeconds:0} s"));
         return ExitCodes.Success;
     }
 
@@ -154,6 +182,7 @@ public static class BenchAttentionCommand
             foreach (long m in o.PrefixLengths)
             {
                 var cells = new List<string> { I($"2^{System.Numerics.BitOperations.Log2((ulong)m)}"), Cell(rows, "prefix_streamed", "forward", length, m, string.Empty) };
+
                 cells.AddRange(o.FeatureMaps.Select(f => Cell(rows, "ntk", "forward", length, m, NtkProofs.FeatureMaps.FeatureMapParser.Parse(f, o.Dim).Name)));
                 cells.Add(Cell(rows, "dense_torchsharp", "forward", length, m, string.Empty));
                 cells.Add(Cell(rows, "plain_pytorch", "forward", length, m, string.Empty));
@@ -177,6 +206,9 @@ public static class BenchAttentionCommand
         AnsiConsole.WriteLine(I($"C#: TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, libtorch {TorchRuntime.LibTorchVersion}, {threads} threads. {pythonText}"));
         AnsiConsole.MarkupLine($"Regenerate: [bold]{Markup.Escape(commandLine)}[/]");
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     // experiments/baselines/attention_baseline.py, found by walking up from the binary (bin/ lies inside the repository).
     private static string FindBaselineScript()
