@@ -44,8 +44,8 @@ public sealed class IdentityI1Properties
     public void HoldsAtTheEndsOfTheRange(int m, int g) =>
         Check(new AttentionCase(2, 2, 5, 3, 2, m, Causal: true, Padded: true, Seed: 77 + m, ScaleTenths: 6), g);
 
-    /// <summary>Deep tier: 300 cases, m in [1, 2^16].</summary>
-    [DeepProperty(MaxTest = 300, Replay = "(1102,5)")]
+    /// <summary>Deep tier: 2000 cases, m in [1, 2^16].</summary>
+    [DeepProperty(MaxTest = 2000, Replay = "(1102,5)")]
     [Trait("Tier", "Deep")]
     public Property HoldsForManyCases() =>
         Prop.ForAll(WithDegree(16), pair => Check(pair.Case, pair.Degree));

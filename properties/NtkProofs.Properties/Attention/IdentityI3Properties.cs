@@ -53,7 +53,7 @@ public sealed class IdentityI3Properties
     public void HoldsAtTheEndsOfTheRange(int m, string spec) =>
         Check(new AttentionCase(1, 2, 1, 4, 3, m, false, false, 91 + m, 10), spec, 37, 1000);
 
-    [DeepProperty(MaxTest = 300, Replay = "(1302,11)")]
+    [DeepProperty(MaxTest = 2000, Replay = "(1302,11)")]
     [Trait("Tier", "Deep")]
     public Property HoldsForManyCases() =>
         Prop.ForAll(Arbitrary(16), t => Check(t.Case, t.Spec, t.Split, t.Chunk));

@@ -34,7 +34,7 @@ public sealed class IdentityI4Properties
     [Fact]
     public void HoldsAtTwoToTheSixteen() => Check(new AttentionCase(1, 2, 4, 3, 2, 1 << 16, true, true, 5, 8));
 
-    [DeepProperty(MaxTest = 200, Replay = "(1402,15)")]
+    [DeepProperty(MaxTest = 1000, Replay = "(1402,15)")]
     [Trait("Tier", "Deep")]
     public Property HoldsForManyCases() =>
         Prop.ForAll(AttentionArbitraries.Cases(16), Check);

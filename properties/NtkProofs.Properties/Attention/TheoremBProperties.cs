@@ -78,7 +78,7 @@ public sealed class TheoremBProperties(ITestOutputHelper output)
         Assert.InRange(row.Tightness, 0.1, 1.0);
     }
 
-    [DeepProperty(MaxTest = 500, Replay = "(2103,21)")]
+    [DeepProperty(MaxTest = 3000, Replay = "(2103,21)")]
     [Trait("Tier", "Deep")]
     public Property BoundHoldsWheneverClaimedDeep() =>
         Prop.ForAll(Cases(1, 300, 16), c => Assert.True(c.Measure().Holds, c.ToString()));

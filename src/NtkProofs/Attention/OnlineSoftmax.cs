@@ -31,9 +31,6 @@ internal sealed class OnlineSoftmax : IDisposable
 
     public OnlineSoftmax(long rows) => this.rows = rows;
 
-    /// <summary>Number of blocks that took the exact path (for tests and benchmarks).</summary>
-    public int ExactBlocks { get; private set; }
-
     /// <summary>
     /// Folds in the keys [G, n, d] and values [G, n, d_v] for the queries [G, N, d] (already multiplied by 1/sqrt d).
     /// <paramref name="bias"/> [G, 1, n] is added to the scores (0 or -inf per key: padding); <paramref name="causal"/> hides
@@ -73,7 +70,6 @@ internal sealed class OnlineSoftmax : IDisposable
             }
         }
 
-        ExactBlocks++;
         var scores = bmm(queries, keys.transpose(1, 2));
         if (bias is not null)
         {
