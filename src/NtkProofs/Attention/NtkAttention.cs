@@ -28,14 +28,15 @@ public static class NtkAttention
         AttentionShapes.RequireNtkState(z, kSum, featureMap, q, v);
         keyMask?.RequireShape(k.shape[0], k.shape[2]);
         using var scope = NewDisposeScope();
-        long batch = q.shape[0], heads = q.shape[1], length = q.shape[2], d = q.shape[3], r = featureMap.R, dv = v.shape[3];
+        long batch = q.shape[0], heads = q.shape[1], length = q.shape[2], r = featureMap.R, dv = v.shape[3];
 
-        var qh = q.transpose(0, 1).contiguous();
+        // Head-major rows [H, B, L]: the prefix term is one product per head with that head's Z and k over all B L queries.
+        var layout = AttentionLayout.Of(q, k, v, keyMask, headMajor: true);
         using var state = new OnlineSoftmax(heads * batch * length);
 
-        // The prefix term phi(q) k and phi(q) Z, with phi(q) = F exp(s): one product per head over all B L queries. It goes in
-        // first, so that its log-weight becomes the shift of the input block (the fast path of OnlineSoftmax).
-        var (features, logScale) = featureMap.ApplyScaled(qh);
+        // The prefix term phi(q) k and phi(q) Z, with phi(q) = F exp(s). It goes in first, so that its log-weight becomes the
+        // shift of the input block (the fast path of OnlineSoftmax).
+        var (features, logScale) = featureMap.ApplyScaled(q.transpose(0, 1));
         var flat = features.reshape(heads, batch * length, r);
         var weight = bmm(flat, kSum.unsqueeze(2)).view(-1, 1);
         var numerator = bmm(flat, z).view(-1, dv);
@@ -43,7 +44,7 @@ public static class NtkAttention
         var usable = weight.ne(0).logical_and(weight.isfinite()).logical_and(scale.isfinite());
         var logMagnitude = where(usable, where(usable, weight.detach(), ones_like(weight)).abs().log() + scale, full_like(weight, double.NegativeInfinity));
         state.AddTerm(logMagnitude, scale, weight, numerator);
-        PrefixAttention.AddInputBlock(state, qh * (1.0 / Math.Sqrt(d)), k, v, causal, keyMask);
-        return state.Result().view(heads, batch, length, dv).transpose(0, 1).contiguous().MoveToOuterDisposeScope();
+        state.AddBlock(layout.Queries, layout.Keys, layout.Values, layout.Bias, causal);
+        return layout.ToBatchHeads(state.Result(), batch, heads, length).MoveToOuterDisposeScope();
     }
 }

@@ -33,19 +33,20 @@ public static class PrefixAttention
         var (pk, pv) = AttentionShapes.RequirePrefix(prefixKeys, prefixValues, q, v);
         long batch = q.shape[0], heads = q.shape[1], length = q.shape[2], d = q.shape[3], dv = v.shape[3], m = pk.shape[2];
 
-        // Head-major rows [H, B, L]: a prefix shared by the batch is one product per head over all B L queries.
-        var qh = (q.transpose(0, 1) * (1.0 / Math.Sqrt(d))).contiguous();
+        // A prefix shared by the batch: head-major rows, one product per head over all B L queries. A prefix per batch entry:
+        // batch-major rows, so that every tensor is a view of its input (no copy of the prefix).
+        bool shared = pk.shape[0] == 1;
+        var layout = AttentionLayout.Of(q, k, v, keyMask, headMajor: shared);
         using var state = new OnlineSoftmax(heads * batch * length);
         if (m > 0)
         {
-            bool shared = pk.shape[0] == 1;
-            var queries = shared ? qh.view(heads, batch * length, d) : qh.view(heads * batch, length, d);
-            var pkh = shared ? pk.view(heads, m, d) : pk.transpose(0, 1).reshape(heads * batch, m, d);
-            var pvh = shared ? pv.view(heads, m, dv) : pv.transpose(0, 1).reshape(heads * batch, m, dv);
+            var queries = shared ? layout.Queries.view(heads, batch * length, d) : layout.Queries;
+            var pkg = pk.reshape(shared ? heads : batch * heads, m, d);
+            var pvg = pv.reshape(shared ? heads : batch * heads, m, dv);
 
             // split (not narrow) so that the backward pass assembles each prefix gradient once instead of once per block.
-            var keyBlocks = pkh.split(blockSize, 1);
-            var valueBlocks = pvh.split(blockSize, 1);
+            var keyBlocks = pkg.split(blockSize, 1);
+            var valueBlocks = pvg.split(blockSize, 1);
             for (int b = 0; b < keyBlocks.Length; b++)
             {
                 using var blockScope = NewDisposeScope();
@@ -53,24 +54,7 @@ public static class PrefixAttention
             }
         }
 
-        AddInputBlock(state, qh, k, v, causal, keyMask);
-        return state.Result().view(heads, batch, length, dv).transpose(0, 1).contiguous().MoveToOuterDisposeScope();
-    }
-
-    /// <summary>
-    /// Folds the input block into <paramref name="state"/> (rows [H, B, L]): <paramref name="scaledQueries"/> [H, B, L, d] are
-    /// already multiplied by 1/sqrt d; k, v are [B, H, Lk, ·]; masked scores are -inf.
-    /// </summary>
-    internal static void AddInputBlock(OnlineSoftmax state, Tensor scaledQueries, Tensor k, Tensor v, bool causal, KeyMask? keyMask)
-    {
-        using var scope = NewDisposeScope();
-        long heads = scaledQueries.shape[0], batch = scaledQueries.shape[1], length = scaledQueries.shape[2], d = scaledQueries.shape[3], keys = k.shape[2];
-        var bias = keyMask?.AdditiveBias(k.dtype, k.device).transpose(0, 1).expand(heads, batch, 1, keys).reshape(heads * batch, 1, keys);
-        state.AddBlock(
-            scaledQueries.view(heads * batch, length, d),
-            k.transpose(0, 1).reshape(heads * batch, keys, d),
-            v.transpose(0, 1).reshape(heads * batch, keys, v.shape[3]),
-            bias,
-            causal);
+        state.AddBlock(layout.Queries, layout.Keys, layout.Values, layout.Bias, causal);
+        return layout.ToBatchHeads(state.Result(), batch, heads, length).MoveToOuterDisposeScope();
     }
 }

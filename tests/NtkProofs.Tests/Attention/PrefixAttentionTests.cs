@@ -51,10 +51,11 @@ public sealed class PrefixAttentionTests(ITestOutputHelper output)
         var (q, k, v, _, _) = Case(7, 3, 2, 4, 3, 2, 1);
         var pk = Randn(8, [3, 2, 11, 3]);
         var pv = Randn(9, [3, 2, 11, 2]);
-        var all = PrefixAttention.Forward(q, k, v, pk, pv, causal: true, blockSize: 4);
+        var keep = tensor(new[] { true, false, true, true, true, true, false, true, true, true, true, false }, [3, 4]);
+        var all = PrefixAttention.Forward(q, k, v, pk, pv, causal: true, KeyMask.Keep(keep), blockSize: 4);
         for (int b = 0; b < 3; b++)
         {
-            var one = PrefixAttention.Forward(q[b..(b + 1)], k[b..(b + 1)], v[b..(b + 1)], pk[b], pv[b], causal: true, blockSize: 5);
+            var one = PrefixAttention.Forward(q[b..(b + 1)], k[b..(b + 1)], v[b..(b + 1)], pk[b], pv[b], causal: true, KeyMask.Keep(keep[b..(b + 1)]), blockSize: 5);
             TensorAssert.Close(all[b..(b + 1)], one, Tolerance.Float64, output, $"batch {b}");
         }
     }
