@@ -110,21 +110,8 @@ public sealed class NtkAttentionTests(ITestOutputHelper output)
         var grads = autograd.grad([loss], [z, kk]);
         foreach (var (parameter, grad, name) in new[] { (z0, grads[0], "Z"), (k0, grads[1], "k") })
         {
-            var flat = parameter.view(-1);
-            var numeric = zeros_like(flat);
-            const double step = 1e-6;
-            for (long i = 0; i < flat.shape[0]; i++)
-            {
-                double original = flat[i].item<double>();
-                flat[i] = original + step;
-                double plus = Loss(z0, k0);
-                flat[i] = original - step;
-                double minus = Loss(z0, k0);
-                flat[i] = original;
-                numeric[i] = (plus - minus) / (2 * step);
-            }
-
-            TensorAssert.Close(grad.reshape(-1), numeric, Tolerance.FiniteDifference64, output, $"{spec}: dL/d{name}");
+            var numeric = FiniteDifferences.Gradient(parameter, () => Loss(z0, k0));
+            TensorAssert.Close(grad, numeric, Tolerance.FiniteDifference64, output, $"{spec}: dL/d{name}");
         }
     }
 }
