@@ -16,5 +16,8 @@ public static class CommandRegistry
         new MergeCommand(),
         new FinetuneCommand(),
         new CheckAdapterCommand(),
+        new AttentionCommand(),
+        new NtkBoundCommand(),
+        new NtkTrainCommand(),
     ];
 }

@@ -15,6 +15,7 @@ public sealed class BenchCommand : ICliCommand
     {
         var command = new Command("bench", "Performance benchmarks (ratios against a baseline measured in the same run).");
         command.Subcommands.Add(BuildKernel());
+        command.Subcommands.Add(BenchAttentionCommand.Build());
         return command;
     }
 

@@ -115,7 +115,7 @@ public sealed class KernelCommand : ICliCommand
         return ExitCodes.Success;
     }
 
-    private static Tensor LoadMatrix(DirectoryInfo dir, string file)
+    internal static Tensor LoadMatrix(DirectoryInfo dir, string file)
     {
         string path = Path.Combine(dir.FullName, file);
         if (!File.Exists(path))

@@ -1,0 +1,60 @@
+using static TorchSharp.torch;
+
+namespace NtkProofs.Attention;
+
+/// <summary>
+/// Exact prefix attention (THEORY.md Part B): queries from the input X only, keys and values [K_P; K], [V_P; V],
+/// PrefixAttn = D^-1 [exp(Q K_P^T / sqrt d) V_P + M o exp(Q K^T / sqrt d) V], M the optional causal mask on the input block
+/// and an optional key mask (padding) on the input keys; prefix keys are always visible.
+/// The prefix is streamed in blocks through an online softmax (running max and sum), so no L x (m + L) score matrix is
+/// ever formed and the extra memory of a forward pass does not grow with m.
+/// </summary>
+public static class PrefixAttention
+{
+    /// <summary>Default number of prefix keys per block.</summary>
+    public const long DefaultBlockSize = 1024;
+
+    /// <summary>Prefix attention for q [B, H, L, d], k [B, H, Lk, d], v [B, H, Lk, d_v].</summary>
+    /// <param name="q">Queries of the input tokens.</param>
+    /// <param name="k">Keys of the input tokens.</param>
+    /// <param name="v">Values of the input tokens.</param>
+    /// <param name="prefixKeys">K_P, [H, m, d] (shared by the batch) or [B, H, m, d]; m may be 0.</param>
+    /// <param name="prefixValues">V_P, same layout as <paramref name="prefixKeys"/> with d_v columns.</param>
+    /// <param name="causal">Query i sees input keys j &lt;= i (and every prefix key).</param>
+    /// <param name="keyMask">Optional padding mask over the input keys.</param>
+    /// <param name="blockSize">Prefix keys per block.</param>
+    /// <returns>[B, H, L, d_v] in the inputs' dtype and on their device.</returns>
+    public static Tensor Forward(Tensor q, Tensor k, Tensor v, Tensor prefixKeys, Tensor prefixValues, bool causal = false, KeyMask? keyMask = null, long blockSize = DefaultBlockSize)
+    {
+        AttentionShapes.RequireQueriesKeysValues(q, k, v, causal);
+        keyMask?.RequireShape(k.shape[0], k.shape[2]);
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
+        using var scope = NewDisposeScope();
+        var (pk, pv) = AttentionShapes.RequirePrefix(prefixKeys, prefixValues, q, v);
+        long batch = q.shape[0], heads = q.shape[1], length = q.shape[2], d = q.shape[3], dv = v.shape[3], m = pk.shape[2];
+
+        // A prefix shared by the batch: head-major rows, one product per head over all B L queries. A prefix per batch entry:
+        // batch-major rows, so that every tensor is a view of its input (no copy of the prefix).
+        bool shared = pk.shape[0] == 1;
+        var layout = AttentionLayout.Of(q, k, v, keyMask, headMajor: shared);
+        using var state = new OnlineSoftmax(heads * batch * length);
+        if (m > 0)
+        {
+            var queries = shared ? layout.Queries.view(heads, batch * length, d) : layout.Queries;
+            var pkg = pk.reshape(shared ? heads : batch * heads, m, d);
+            var pvg = pv.reshape(shared ? heads : batch * heads, m, dv);
+
+            // split (not narrow) so that the backward pass assembles each prefix gradient once instead of once per block.
+            var keyBlocks = pkg.split(blockSize, 1);
+            var valueBlocks = pvg.split(blockSize, 1);
+            for (int b = 0; b < keyBlocks.Length; b++)
+            {
+                using var blockScope = NewDisposeScope();
+                state.AddBlock(queries, keyBlocks[b], valueBlocks[b]);
+            }
+        }
+
+        state.AddBlock(layout.Queries, layout.Keys, layout.Values, layout.Bias, causal);
+        return layout.ToBatchHeads(state.Result(), batch, heads, length).MoveToOuterDisposeScope();
+    }
+}
