@@ -6,6 +6,8 @@ using NtkProofs.FeatureMaps;
 using NtkProofs.Numerics;
 using static TorchSharp.torch;
 
+using NtkProofs.Properties.Support;
+
 namespace NtkProofs.Properties.Attention;
 
 /// <summary>

@@ -7,6 +7,8 @@ using NtkProofs.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using NtkProofs.Properties.Support;
+
 namespace NtkProofs.Properties.Attention;
 
 /// <summary>I4: prefix attention, Z(P), k(P) and so NTK-Attention are invariant under any permutation of the prefix rows.</summary>

@@ -4,6 +4,8 @@ using FsCheck.Xunit;
 using NtkProofs.Attention;
 using Xunit.Abstractions;
 
+using NtkProofs.Properties.Support;
+
 namespace NtkProofs.Properties.Attention;
 
 /// <summary>
