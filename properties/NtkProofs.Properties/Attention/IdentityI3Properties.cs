@@ -5,7 +5,6 @@ using NtkProofs.Attention;
 using NtkProofs.FeatureMaps;
 using NtkProofs.Numerics;
 using static TorchSharp.torch;
-
 using NtkProofs.Properties.Support;
 
 namespace NtkProofs.Properties.Attention;

@@ -6,7 +6,6 @@ using NtkProofs.FeatureMaps;
 using NtkProofs.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
-
 using NtkProofs.Properties.Support;
 
 namespace NtkProofs.Properties.Attention;

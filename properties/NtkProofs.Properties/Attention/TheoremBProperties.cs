@@ -3,7 +3,6 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using NtkProofs.Attention;
 using Xunit.Abstractions;
-
 using NtkProofs.Properties.Support;
 
 namespace NtkProofs.Properties.Attention;
