@@ -81,50 +81,8 @@ public static class BenchAttentionCommand
 
     private static int Run(AttentionBenchmarkOptions o, DirectoryInfo outDir, string python, int threads, string commandLine)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        string loadBefore = LoadAverage();
-        string script = FindBaselineScript();
-        using var bench = new AttentionBenchmark(o);
-        var pythonSamples = new List<(AttentionBenchmarkRow Row, List<double> Samples)>();
-        System.Text.Json.JsonElement? pythonInfo = null;
-        string? pythonError = python == "none" ? "skipped (--python none)" : null;
-        for (int round = 1; round <= o.Rounds; round++)
-        {
-            bool last = round == o.Rounds;
-            Console.Error.WriteLine(I($"round {round}/{o.Rounds}: timing the C# side ..."));
-            bench.TimeRound();
-            if (pythonError is null)
-            {
-                Console.Error.WriteLine(I($"round {round}/{o.Rounds}: timing the PyTorch baselines with {python}{(last ? " (and their peak memory)" : string.Empty)} ..."));
-                var (baselineInfo, pythonRows, error) = AttentionBenchmark.RunPython(python, script, o, threads, measureMemory: last);
-                pythonInfo = baselineInfo ?? pythonInfo;
-                pythonError = error;
-                foreach (var (row, samples) in pythonRows)
-                {
-                    int index = pythonSamples.FindIndex(p => p.Row.SameCase(row));
-                    if (index < 0)
-                    {
-                        pythonSamples.Add((row, [.. samples]));
-                    }
-                    else
-                    {
-                        pythonSamples[index].Samples.AddRange(samples);
-                        pythonSamples[index] = (row.PeakExtraMiB is null ? pythonSamples[index].Row : row, pythonSamples[index].Samples);
-                    }
-                }
-            }
-        }
-
-        Console.Error.WriteLine("peak memory of the C# cases ...");
-        bench.MeasureMemory();
-        string loadAfter = LoadAverage();
-        var rows = bench.Rows().ToList();
-        rows.AddRange(pythonSamples.Select(p =>
-        {
-            var sorted = p.Samples.Order().ToList();
-            return p.Row with { SecondsMin = sorted[0], SecondsMedian = sorted[sorted.Count / 2], Repetitions = sorted.Count };
-        }));
-
+        var result = AttentionBenchmarkRun.Execute(o, python, threads, message => Console.Error.WriteLine(message));
+        var (rows, pythonInfo, pythonError, loadBefore, loadAfter, clock) = (result.Rows.ToList(), result.PythonInfo, result.PythonError, result.LoadBefore, result.LoadAfter, result.Elapsed);
         var summary = AttentionBenchmarkSummary.From(rows, o);
         var csv = new CsvTable("side", "impl", "pass", "L", "m", "feature", "causal", "seconds_min", "seconds_median", "repetitions", "peak_extra_mib");
         foreach (var r in rows)
@@ -157,12 +115,12 @@ public static class BenchAttentionCommand
             } : null,
             python_error = pythonError,
             summary,
-            seconds = clock.Elapsed.TotalSeconds,
+            seconds = clock.TotalSeconds,
             command = commandLine,
         });
 
         Print(rows, summary, o, threads, pythonInfo, pythonError, commandLine);
-        AnsiConsole.WriteLine(I($"load average (1, 5, 15 min) before: {loadBefore}; after: {loadAfter}; {Environment.ProcessorCount} processors; {clock.Elapsed.TotalSeconds:0} s"));
+        AnsiConsole.WriteLine(I($"load average (1, 5, 15 min) before: {loadBefore}; after: {loadAfter}; {Environment.ProcessorCount} processors; {clock.TotalSeconds:0} s"));
         return ExitCodes.Success;
     }
 
@@ -205,24 +163,6 @@ public static class BenchAttentionCommand
             : $"PyTorch baselines not measured: {pythonError}";
         AnsiConsole.WriteLine(I($"C#: TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, libtorch {TorchRuntime.LibTorchVersion}, {threads} threads. {pythonText}"));
         AnsiConsole.MarkupLine($"Regenerate: [bold]{Markup.Escape(commandLine)}[/]");
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
-
-    // experiments/baselines/attention_baseline.py, found by walking up from the binary (bin/ lies inside the repository).
-    private static string FindBaselineScript()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "experiments", "baselines", "attention_baseline.py");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return Path.Combine("experiments", "baselines", "attention_baseline.py");
     }
 
     private static string Cell(List<AttentionBenchmarkRow> rows, string impl, string pass, int length, long m, string feature)

@@ -22,6 +22,7 @@ public static class ReportBuilder
     public static IReadOnlyList<IReportSection> DefaultSections { get; } =
     [
         new Sections.LemmaSection(),
+        new Sections.AttentionSection(),
         new Sections.FineTuningSection(),
     ];
 

@@ -7,6 +7,11 @@ public static class ExperimentRegistry
     [
         new Lemmas.KernelConcentrationExperiment(),
         new Lemmas.LazyTrainingExperiment(),
+        new AttentionExperiments.NtkIdentitiesExperiment(),
+        new AttentionExperiments.NtkBoundExperiment(),
+        new AttentionExperiments.NtkTrainedExperiment(),
+        new AttentionExperiments.AttentionBenchExperiment(),
+        new AttentionExperiments.ReleasedDefectsExperiment(),
         new FineTuning.FinetuneExperiment(),
     ];
 
