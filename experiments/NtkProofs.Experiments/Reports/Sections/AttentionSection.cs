@@ -61,12 +61,7 @@ public sealed class AttentionSection : IReportSection
 
         foreach (var (spec, caption) in figures)
         {
-            FigureRenderer.Save(spec, context.FiguresFolder);
-            FigureData.Save(spec, context.DataFolder);
-            md.AppendLine(CultureInfo.InvariantCulture, $"![{spec.Title}](figures/{spec.Name}.png)");
-            md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"*{spec.Title}.* {caption} Data: [`data/{spec.Name}.csv`](data/{spec.Name}.csv), vector: [`figures/{spec.Name}.svg`](figures/{spec.Name}.svg).");
-            md.AppendLine();
+            ReportFigure.Append(md, spec, caption, context);
         }
 
         return new SectionOutput(md.ToString(), rows);

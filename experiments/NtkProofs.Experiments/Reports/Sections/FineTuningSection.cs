@@ -85,13 +85,8 @@ public sealed class FineTuningSection : IReportSection
 
             md.AppendLine();
             var spec = AccuracyFigure(task, taskGroups);
-            FigureRenderer.Save(spec, context.FiguresFolder);
-            FigureData.Save(spec, context.DataFolder);
             figures.Add(spec.Name);
-            md.AppendLine(CultureInfo.InvariantCulture, $"![{spec.Title}](figures/{spec.Name}.png)");
-            md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"*{spec.Title}.* Mean test accuracy over seeds against trainable parameters (adapter + head, log scale), one series per method family, bars one standard deviation over seeds; chance is 50 % (balanced classes). Data: [`data/{spec.Name}.csv`](data/{spec.Name}.csv), vector: [`figures/{spec.Name}.svg`](figures/{spec.Name}.svg).");
-            md.AppendLine();
+            ReportFigure.Append(md, spec, "Mean test accuracy over seeds against trainable parameters (adapter + head, log scale), one series per method family, bars one standard deviation over seeds; chance is 50 % (balanced classes).", context);
         }
 
         md.AppendLine("### Trainable parameters of PAPER.md's table (C11)");
