@@ -72,7 +72,6 @@ public sealed class ParameterCounterTests
     public static TheoryData<string> ModuleConfigs()
     {
         var data = TinyModels.TrainableMethodsJson();
-        data.Add(AdapterConfigJson.Serialize(NtkFullZ));
         data.Add(AdapterConfigJson.Serialize(NtkRank8 with { Rank = 3 }));
         data.Add(AdapterConfigJson.Serialize(new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.Taylor, TaylorDegree: 2, KParameterization: KParameterization.Softplus)));
         data.Add(AdapterConfigJson.Serialize(new LoraAdapterConfig(Rank: 3, Targets: LoraTargets.Query | LoraTargets.Key | LoraTargets.Value)));
