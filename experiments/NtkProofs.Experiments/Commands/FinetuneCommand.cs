@@ -15,8 +15,8 @@ using Spectre.Console;
 namespace NtkProofs.Experiments.Commands;
 
 /// <summary>
-/// <c>ntkproofs finetune</c>: fine-tunes all-MiniLM-L6-v2 on a real task with one method (head, full, lora, prefix; ntk
-/// once NtkAttention is merged), evaluates on validation and test, and writes <c>results.json</c>, the resolved
+/// <c>ntkproofs finetune</c>: fine-tunes all-MiniLM-L6-v2 on a real task with one method (head, full, lora, prefix or ntk),
+/// evaluates on validation and test, and writes <c>results.json</c>, the resolved
 /// <c>config.json</c> and the adapter folder (<c>adapter/</c>: adapter_config.json, adapter_model.safetensors,
 /// checkpoint.json, probe.safetensors) to <c>--out</c>.
 /// </summary>
@@ -139,11 +139,6 @@ public sealed class FinetuneCommand : ICliCommand
 
     private static int Run(FineTuneConfig config, string outDir, string invoked, TextWriter stdout)
     {
-        if (config.Method == NtkAttentionAdapterConfig.MethodName && !AdapterFactory.NtkAttentionAvailable)
-        {
-            throw new CliInputException(NtkAttentionLayerAdapter.PendingMessage);
-        }
-
         if (config.Threads > 0)
         {
             TorchRuntime.Configure(config.Threads);

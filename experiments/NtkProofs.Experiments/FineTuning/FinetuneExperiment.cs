@@ -96,7 +96,7 @@ public sealed class FinetuneExperiment : IExperiment
     /// <summary>
     /// The fine-tuning configuration of a point: defaults.json, then the method's file, then the point's values. Throws
     /// <see cref="ArgumentException"/> for a setting that does not apply to the point's method (so that no two points of a
-    /// grid train the same thing), for an invalid combination, and for <c>ntk</c> while NTK-Attention is not wired in.
+    /// grid train the same thing) and for an invalid combination.
     /// </summary>
     /// <param name="point">The point.</param>
     /// <param name="masterSeed">The sweep's master seed (the split seed).</param>
@@ -107,11 +107,6 @@ public sealed class FinetuneExperiment : IExperiment
         RequireDefaultUnless(point, method == LoraAdapterConfig.MethodName, "rank", "lora_alpha");
         RequireDefaultUnless(point, method == PrefixTuningAdapterConfig.MethodName, "prefix_length");
         RequireDefaultUnless(point, method == NtkAttentionAdapterConfig.MethodName, "feature", "ntk_rank");
-        if (method == NtkAttentionAdapterConfig.MethodName && !AdapterFactory.NtkAttentionAvailable)
-        {
-            throw new ArgumentException("method 'ntk' cannot run yet: " + NtkAttentionLayerAdapter.PendingMessage);
-        }
-
         if (masterSeed is < 0 or > int.MaxValue)
         {
             throw new ArgumentException($"the master seed {masterSeed} is used as the split seed and must lie in [0, {int.MaxValue}]");

@@ -12,7 +12,8 @@ namespace NtkProofs.Adapters;
 /// <see cref="AdaptedClassifier"/> as <c>adapter_model.safetensors</c> (TorchSharp.PyBridge; keys are state-dict names
 /// such as <c>adapter.layers.0.query.lora_A.weight</c> and <c>classifier.weight</c>, with no adapter name in them),
 /// <c>adapter_config.json</c>, <c>checkpoint.json</c> (<see cref="CheckpointInfo"/>), and optionally a probe batch with the
-/// model's logits on it (<c>probe.safetensors</c>: <c>input_ids</c>, <c>attention_mask</c>, <c>logits</c>).
+/// model's logits on it (<c>probe.safetensors</c>: <c>input_ids</c>, <c>attention_mask</c>, <c>logits</c>). An NTK-Attention
+/// adapter built from a prefix also gets <c>prefix_source.safetensors</c> (<see cref="NtkPrefixSource"/>).
 /// </summary>
 public static class AdapterCheckpoint
 {
@@ -50,6 +51,16 @@ public static class AdapterCheckpoint
         }
 
         AdapterConfigJson.Write(model.AdapterConfig, directory);
+        string prefixPath = Path.Combine(directory, NtkPrefixSource.FileName);
+        if (model.Adapter is NtkAttentionAdapter { PrefixSource: { } source })
+        {
+            source.Save(directory);
+        }
+        else if (File.Exists(prefixPath))
+        {
+            File.Delete(prefixPath); // a stale prefix from an earlier save would claim a closed form this adapter does not have
+        }
+
         AtomicFile.WriteAllText(Path.Combine(directory, InfoFile), JsonSerializer.Serialize(info, JsonOptions) + "\n");
         if (probe is not null)
         {

@@ -6,10 +6,10 @@ namespace NtkProofs.Adapters;
 public static class AdapterFactory
 {
     /// <summary>
-    /// Set to true once <see cref="NtkAttentionLayerAdapter.Attend"/> calls the merged NtkAttention; until then
-    /// <see cref="Create"/> refuses the <c>ntk</c> method with a clear message instead of failing mid-training.
+    /// True: <see cref="NtkAttentionLayerAdapter.Attend"/> runs <c>NtkProofs.Attention.NtkAttention</c>, so <see cref="Create"/>
+    /// builds the <c>ntk</c> method like every other one.
     /// </summary>
-    public static bool NtkAttentionAvailable => false;
+    public static bool NtkAttentionAvailable => true;
 
     /// <summary>Builds a freshly initialised adapter (initialisation uses TorchSharp's global generator).</summary>
     /// <param name="config">The method's configuration.</param>
@@ -23,8 +23,7 @@ public static class AdapterFactory
             FullFineTuningConfig full => new FullFineTuningAdapter(full, baseConfig),
             LoraAdapterConfig lora => new LoraAdapter(lora, baseConfig),
             PrefixTuningAdapterConfig prefix => new PrefixTuningAdapter(prefix, baseConfig),
-            NtkAttentionAdapterConfig ntk when NtkAttentionAvailable => new NtkAttentionAdapter(ntk, baseConfig),
-            NtkAttentionAdapterConfig => throw new NotSupportedException(NtkAttentionLayerAdapter.PendingMessage),
+            NtkAttentionAdapterConfig ntk => new NtkAttentionAdapter(ntk, baseConfig),
             _ => throw new ArgumentException($"unknown adapter method '{config.Method}'", nameof(config)),
         };
     }

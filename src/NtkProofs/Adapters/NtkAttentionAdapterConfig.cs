@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using NtkProofs.FeatureMaps;
+using NtkProofs.Numerics;
 
 namespace NtkProofs.Adapters;
 
@@ -12,9 +14,14 @@ namespace NtkProofs.Adapters;
 /// <param name="TaylorDegree">g for <c>taylor</c> (even).</param>
 /// <param name="Rank">s, the rank of Z; null for a full Z.</param>
 /// <param name="Causal">Whether the input block is causally masked (false for an encoder such as BERT).</param>
-/// <param name="KParameterization">abs or softplus.</param>
-/// <param name="KInit">Initial value of k (for abs: |kappa| = KInit; for softplus: softplus(kappa) = KInit). Must be > 0.</param>
+/// <param name="KParameterization">abs or softplus (signed only for a state built from a prefix, see <see cref="NtkPrefixAdapter"/>).</param>
+/// <param name="KInit">Initial value of every entry of k (abs: |kappa| = KInit; softplus: softplus(kappa) = KInit; signed: kappa = KInit). Must be > 0.</param>
 /// <param name="ZAInitStd">Standard deviation of the Gaussian init of Z_A (low rank only).</param>
+/// <param name="FeatureSeed">
+/// Seed of the random matrix Omega of <c>positive_random</c> features (null: <see cref="Seeds.Master"/>); layer i draws its
+/// Omega from <see cref="Seeds.Derive"/>(seed, <see cref="FeatureSeedStream"/>, i). Stored in adapter_config.json, so a saved
+/// adapter rebuilds the same features and reloads to bit-identical outputs. Must be null for the deterministic maps.
+/// </param>
 public sealed record NtkAttentionAdapterConfig(
     [property: JsonPropertyName("feature_map")] string FeatureMap = NtkAttentionAdapterConfig.Elu1,
     [property: JsonPropertyName("feature_dimension")] int? FeatureDimension = null,
@@ -23,8 +30,12 @@ public sealed record NtkAttentionAdapterConfig(
     [property: JsonPropertyName("causal")] bool Causal = false,
     [property: JsonPropertyName("k_parameterization")] KParameterization KParameterization = KParameterization.Abs,
     [property: JsonPropertyName("k_init")] double KInit = 1e-3,
-    [property: JsonPropertyName("z_a_init_std")] double ZAInitStd = 0.02) : AdapterConfig
+    [property: JsonPropertyName("z_a_init_std")] double ZAInitStd = 0.02,
+    [property: JsonPropertyName("feature_seed"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? FeatureSeed = null) : AdapterConfig
 {
+    /// <summary>The <see cref="Seeds.Derive"/> stream of the per-layer positive-random-feature seeds.</summary>
+    public const int FeatureSeedStream = 51;
+
     /// <summary>The discriminator value.</summary>
     public const string MethodName = "ntk";
 
@@ -60,6 +71,28 @@ public sealed record NtkAttentionAdapterConfig(
         return derived;
     }
 
+    /// <summary>
+    /// phi for layer <paramref name="layerIndex"/> (built once per layer by <see cref="NtkAttentionLayerAdapter"/>): ELU+1 and
+    /// Taylor maps are deterministic; positive random features draw Omega from the layer's seed (see <see cref="FeatureSeed"/>).
+    /// </summary>
+    /// <param name="headDim">d_h.</param>
+    /// <param name="layerIndex">The encoder layer (0-based).</param>
+    public IFeatureMap CreateFeatureMap(int headDim, int layerIndex)
+    {
+        int r = FeatureDimensionFor(headDim);
+        IFeatureMap map = FeatureMap switch
+        {
+            Elu1 => new Elu1FeatureMap(headDim),
+            Taylor => new TaylorFeatureMap(headDim, TaylorDegree),
+            _ => new PositiveRandomFeatureMap(headDim, r, LayerFeatureSeed(layerIndex)),
+        };
+        return map.R == r ? map : throw new InvalidOperationException($"feature map {map.Name} has r = {map.R}, the configuration counts r = {r}");
+    }
+
+    /// <summary>The seed of layer <paramref name="layerIndex"/>'s positive-random-feature matrix.</summary>
+    /// <param name="layerIndex">The encoder layer (0-based).</param>
+    public long LayerFeatureSeed(int layerIndex) => Seeds.Derive(FeatureSeed ?? Seeds.Master, FeatureSeedStream, layerIndex);
+
     /// <inheritdoc />
     public override AdapterConfig Validated()
     {
@@ -86,6 +119,16 @@ public sealed record NtkAttentionAdapterConfig(
         if (Rank is < 1)
         {
             throw new ArgumentException($"rank s must be >= 1 (or null for a full Z), got {Rank}", nameof(Rank));
+        }
+
+        if (FeatureSeed is not null && FeatureMap != PositiveRandom)
+        {
+            throw new ArgumentException($"feature_seed applies to {PositiveRandom} features only, not to {FeatureMap}", nameof(FeatureSeed));
+        }
+
+        if (!Enum.IsDefined(KParameterization))
+        {
+            throw new ArgumentException($"unknown k parameterization {KParameterization}", nameof(KParameterization));
         }
 
         if (!(KInit > 0) || !double.IsFinite(KInit))

@@ -1,3 +1,5 @@
+using NtkProofs.Attention;
+using NtkProofs.FeatureMaps;
 using NtkProofs.Transformers;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -6,26 +8,25 @@ using static TorchSharp.torch;
 namespace NtkProofs.Adapters;
 
 /// <summary>
-/// NTK-Attention on one layer: the trainable state of THEORY.md Part C (per head k in R^r and Z = Z_A Z_B or a full Z;
-/// keys <c>k</c> [H, r], <c>z</c> [H, r, d_h] or <c>z_a</c> [H, r, s] and <c>z_b</c> [H, s, d_h]), initialised near the
-/// identity (Z = 0, k small and nonzero).
-/// <para>
-/// EXTENSION POINT (issue 5, second half): <see cref="Attend"/> must call the NtkAttention implementation of
-/// <c>NtkProofs.Attention</c> (branch <c>attention</c>), which is not merged yet. It receives Q, K, V [B, H, L, d_h],
-/// the key padding mask bool [B, L] (true = real token), <see cref="EffectiveZ"/> [H, r, d_h],
-/// <see cref="EffectiveK"/> [H, r], the feature map named by <see cref="NtkAttentionAdapterConfig.FeatureMap"/> and
-/// <see cref="NtkAttentionAdapterConfig.Causal"/>, and returns the context [B, H, L, d_h]:
-/// Dt^-1 [ M o exp(Q K^T / sqrt d) V + phi(Q) Z ], Dt = diag((M o exp(Q K^T / sqrt d)) 1 + phi(Q) k), with padded keys
-/// removed from M. Nothing else in the adapter stack needs to change.
-/// </para>
+/// NTK-Attention on one layer (THEORY.md Parts B and C): the layer's frozen Q, K, V and padding mask go through
+/// <see cref="NtkAttention.Forward"/> with this layer's per-head state,
+/// Dt^-1 [ exp(Q K^T / sqrt d) V + phi(Q) Z ], Dt = diag(exp(Q K^T / sqrt d) 1 + phi(Q) k), padded keys removed.
+/// Trainable state (keys <c>k</c> [H, r], and <c>z</c> [H, r, d_h] or <c>z_a</c> [H, r, s] with <c>z_b</c> [H, s, d_h]):
+/// <list type="bullet">
+/// <item>k = |kappa| or softplus(kappa), every entry <see cref="NtkAttentionAdapterConfig.KInit"/> &gt; 0 at init, so k is &gt;= 0
+/// and has a nonzero gradient from the first step (the released ViT scripts start |phi_k| at exactly 0, where the gradient of
+/// |.| is 0 and k never moves);</item>
+/// <item>Z = 0 at init (full Z) or Z_B = 0 with a Gaussian Z_A, so the adapter starts near the identity: with Z = 0 each
+/// attention row is the base model's row scaled by S / (S + phi(q) k), S the row's sum of exp(scores)
+/// (see <see cref="NtkNearIdentity"/>).</item>
+/// </list>
+/// phi is built once per layer from the configuration (<see cref="NtkAttentionAdapterConfig.CreateFeatureMap"/>); positive random
+/// features draw Omega from a seed stored in adapter_config.json. No dropout touches phi(Q) or the attention weights, in training
+/// or evaluation (the released scripts keep a dropout on phi(Q) active at evaluation); the encoder's hidden-state dropout still
+/// applies in training.
 /// </summary>
 public sealed class NtkAttentionLayerAdapter : LayerAdapter
 {
-    /// <summary>The message thrown until the NtkAttention implementation is wired in.</summary>
-    public const string PendingMessage =
-        "the NTK-Attention adapter's forward pass is not wired in yet: it needs NtkProofs.Attention.NtkAttention and the feature maps " +
-        "(branch 'attention', not merged). Parameter counting and adapter_config.json already work; see NtkAttentionLayerAdapter.Attend.";
-
     [ComponentName(Name = "k")]
     private readonly Parameter kappa;
 
@@ -39,18 +40,23 @@ public sealed class NtkAttentionLayerAdapter : LayerAdapter
     private readonly Parameter? zB;
 
     private readonly NtkAttentionAdapterConfig config;
+    private readonly IFeatureMap featureMap;
 
-    /// <summary>Creates the per-head state.</summary>
+    /// <summary>Creates the per-head state and the layer's feature map.</summary>
     /// <param name="config">Feature map, r, s, k parameterization and inits.</param>
     /// <param name="baseConfig">The encoder shape.</param>
-    public NtkAttentionLayerAdapter(NtkAttentionAdapterConfig config, BertConfig baseConfig)
+    /// <param name="layerIndex">The encoder layer this adapter serves (selects the positive-random-feature seed).</param>
+    public NtkAttentionLayerAdapter(NtkAttentionAdapterConfig config, BertConfig baseConfig, int layerIndex = 0)
         : base(nameof(NtkAttentionLayerAdapter))
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(baseConfig);
+        ArgumentOutOfRangeException.ThrowIfNegative(layerIndex);
         this.config = config;
+        LayerIndex = layerIndex;
         int h = baseConfig.NumHeads, d = baseConfig.HeadDim, r = config.FeatureDimensionFor(d);
-        double raw = config.KParameterization == KParameterization.Abs ? config.KInit : InverseSoftplus(config.KInit);
+        featureMap = config.CreateFeatureMap(d, layerIndex);
+        double raw = config.KParameterization == KParameterization.Softplus ? InverseSoftplus(config.KInit) : config.KInit;
         kappa = new Parameter(full(h, r, raw, dtype: ScalarType.Float32));
         if (config.Rank is { } s)
         {
@@ -68,15 +74,67 @@ public sealed class NtkAttentionLayerAdapter : LayerAdapter
     /// <summary>The configuration.</summary>
     public NtkAttentionAdapterConfig Config => config;
 
-    /// <summary>k = |kappa| or softplus(kappa), [H, r], always >= 0.</summary>
-    public Tensor EffectiveK() => config.KParameterization == KParameterization.Abs ? kappa.abs() : nn.functional.softplus(kappa);
+    /// <summary>The encoder layer this adapter serves.</summary>
+    public int LayerIndex { get; }
+
+    /// <summary>phi of this layer (an immutable managed object; built once).</summary>
+    public IFeatureMap FeatureMap => featureMap;
+
+    /// <summary>k = |kappa|, softplus(kappa) (both &gt;= 0) or kappa (signed, prefix-built states only), [H, r].</summary>
+    public Tensor EffectiveK() => config.KParameterization switch
+    {
+        KParameterization.Abs => kappa.abs(),
+        KParameterization.Softplus => nn.functional.softplus(kappa),
+        _ => kappa.alias(),
+    };
 
     /// <summary>Z = Z_A Z_B (batched over heads) or the full Z, [H, r, d_h].</summary>
     public Tensor EffectiveZ() => zFull is not null ? zFull.alias() : zA!.bmm(zB!);
 
-    /// <summary>EXTENSION POINT: NTK-Attention over the layer's Q, K, V (see the class remarks).</summary>
-    /// <param name="inputs">Q, K, V [B, H, L, d_h] and the padding mask.</param>
-    public override Tensor Attend(AttentionInputs inputs) => throw new NotSupportedException(PendingMessage);
+    /// <summary>NTK-Attention over the layer's Q, K, V under its padding mask (see the class remarks).</summary>
+    /// <param name="inputs">Q, K, V [B, H, L, d_h] and the padding mask bool [B, L] (true = real token).</param>
+    /// <returns>The context, [B, H, L, d_h].</returns>
+    public override Tensor Attend(AttentionInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs.Query);
+        ArgumentNullException.ThrowIfNull(inputs.KeyMask);
+        using var scope = NewDisposeScope();
+        var z = EffectiveZ();
+        var k = EffectiveK();
+        if (z.dtype != inputs.Query.dtype)
+        {
+            throw new ArgumentException($"the NTK-Attention state of layer {LayerIndex} is {z.dtype} but the queries are {inputs.Query.dtype}; move the adapter and the encoder to one dtype", nameof(inputs));
+        }
+
+        return NtkAttention.Forward(inputs.Query, inputs.Key, inputs.Value, featureMap, z, k, config.Causal, KeyMask.Keep(inputs.KeyMask))
+            .MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Overwrites the state with a given Z [H, r, d_h] and k [H, r] (the closed form Z(P), k(P) of a prefix; see
+    /// <see cref="NtkPrefixAdapter"/>). Needs a full Z and the signed k parameterization, which represent any state exactly.
+    /// </summary>
+    /// <param name="z">Z, [H, r, d_h].</param>
+    /// <param name="k">k, [H, r].</param>
+    public void SetState(Tensor z, Tensor k)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        ArgumentNullException.ThrowIfNull(k);
+        if (zFull is null || config.KParameterization != KParameterization.Signed)
+        {
+            throw new InvalidOperationException("only a full Z with the signed k parameterization can hold an arbitrary (Z, k); this adapter has " +
+                (zFull is null ? $"Z of rank {config.Rank}" : $"k parameterized by {config.KParameterization}"));
+        }
+
+        if (!z.shape.SequenceEqual(zFull.shape) || !k.shape.SequenceEqual(kappa.shape))
+        {
+            throw new ArgumentException($"expected Z [{string.Join(", ", zFull.shape)}] and k [{string.Join(", ", kappa.shape)}], got Z [{string.Join(", ", z.shape)}] and k [{string.Join(", ", k.shape)}] (dimension mismatch)", nameof(z));
+        }
+
+        using var noGrad = no_grad();
+        zFull.copy_(z);
+        kappa.copy_(k);
+    }
 
     /// <summary>softplus^-1(y) = log(e^y - 1), computed as y + log(1 - e^-y) to stay accurate for small and large y.</summary>
     private static double InverseSoftplus(double y) => y + Math.Log(-ExpMinusOne(-y));

@@ -105,14 +105,18 @@ public sealed record FineTuneConfig
     [JsonIgnore]
     public ClassificationTask TaskKind => ClassificationTasks.Parse(Task);
 
-    /// <summary>The adapter configuration of <see cref="Method"/>.</summary>
+    /// <summary>
+    /// The adapter configuration of <see cref="Method"/>. Positive random features of NTK-Attention draw their matrix from the
+    /// training seed (<see cref="NtkAttentionAdapterConfig.FeatureSeed"/> = <see cref="Seed"/>).
+    /// </summary>
     public AdapterConfig ToAdapterConfig() => (Method switch
     {
         HeadOnlyConfig.MethodName => new HeadOnlyConfig(),
         FullFineTuningConfig.MethodName => new FullFineTuningConfig(),
         LoraAdapterConfig.MethodName => new LoraAdapterConfig(LoraRank, LoraAlpha, LoraDropout),
         PrefixTuningAdapterConfig.MethodName => new PrefixTuningAdapterConfig(PrefixLength, PrefixProjection, PrefixHiddenSize),
-        NtkAttentionAdapterConfig.MethodName => (AdapterConfig)new NtkAttentionAdapterConfig(NtkFeatureMap, NtkFeatureDimension, NtkTaylorDegree, NtkRank, KParameterization: NtkKParameterization),
+        NtkAttentionAdapterConfig.MethodName => (AdapterConfig)new NtkAttentionAdapterConfig(NtkFeatureMap, NtkFeatureDimension, NtkTaylorDegree, NtkRank, KParameterization: NtkKParameterization,
+            FeatureSeed: NtkFeatureMap == NtkAttentionAdapterConfig.PositiveRandom ? Seed : null),
         _ => throw new ArgumentException($"unknown method '{Method}' (expected head, full, lora, prefix or ntk)", nameof(Method)),
     }).Validated();
 
@@ -131,6 +135,7 @@ public sealed record FineTuneConfig
         Require(ValidationFraction > 0 && TestFraction > 0 && ValidationFraction + TestFraction < 1, FormattableString.Invariant($"validation and test fractions must be > 0 and sum to < 1, got {ValidationFraction} and {TestFraction}"));
         Require(MaxEvalExamples >= 0, $"max eval examples must be >= 0, got {MaxEvalExamples}");
         Require(Threads >= 0, $"threads must be >= 0, got {Threads}");
+        Require(Method != NtkAttentionAdapterConfig.MethodName || NtkKParameterization != KParameterization.Signed, "ntk_k_parameterization 'signed' is for adapters built from a prefix, not for training: a trained k must stay >= 0 (abs or softplus)");
         return this;
     }
 

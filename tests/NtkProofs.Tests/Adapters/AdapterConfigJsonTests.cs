@@ -48,9 +48,22 @@ public sealed class AdapterConfigJsonTests
     }
 
     [Fact]
-    public void The_ntk_method_is_refused_by_the_factory_until_NtkAttention_is_merged()
+    public void The_factory_builds_the_ntk_method()
     {
-        var e = Assert.Throws<NotSupportedException>(() => AdapterFactory.Create(new NtkAttentionAdapterConfig(), NtkProofs.Transformers.BertConfig.Tiny()));
-        Assert.Contains("NtkAttention", e.Message, StringComparison.Ordinal);
+        Assert.True(AdapterFactory.NtkAttentionAvailable);
+        using var adapter = AdapterFactory.Create(new NtkAttentionAdapterConfig(), NtkProofs.Transformers.BertConfig.Tiny());
+        Assert.IsType<NtkAttentionAdapter>(adapter);
+    }
+
+    [Fact]
+    public void The_positive_random_feature_seed_round_trips_and_is_refused_for_deterministic_maps()
+    {
+        var config = new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.PositiveRandom, FeatureDimension: 16, FeatureSeed: 77);
+        string json = AdapterConfigJson.Serialize(config);
+        Assert.Contains("\"feature_seed\": 77", json, StringComparison.Ordinal);
+        Assert.Equal(config, AdapterConfigJson.Deserialize(json));
+        Assert.DoesNotContain("feature_seed", AdapterConfigJson.Serialize(new NtkAttentionAdapterConfig()), StringComparison.Ordinal);
+        var e = Assert.Throws<InvalidDataException>(() => AdapterConfigJson.Deserialize("{\"method\": \"ntk\", \"feature_seed\": 3}", "x.json"));
+        Assert.Contains("feature_seed applies to positive_random features only", e.Message, StringComparison.Ordinal);
     }
 }

@@ -72,7 +72,6 @@ public sealed class ParameterCounterTests
     public static TheoryData<string> ModuleConfigs()
     {
         var data = TinyModels.TrainableMethodsJson();
-        data.Add(AdapterConfigJson.Serialize(NtkFullZ));
         data.Add(AdapterConfigJson.Serialize(NtkRank8 with { Rank = 3 }));
         data.Add(AdapterConfigJson.Serialize(new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.Taylor, TaylorDegree: 2, KParameterization: KParameterization.Softplus)));
         data.Add(AdapterConfigJson.Serialize(new LoraAdapterConfig(Rank: 3, Targets: LoraTargets.Query | LoraTargets.Key | LoraTargets.Value)));
@@ -92,7 +91,7 @@ public sealed class ParameterCounterTests
     }
 
     [Fact]
-    public void The_ntk_module_starts_near_the_identity_with_a_trainable_k()
+    public void The_ntk_module_starts_near_the_identity_with_a_trainable_k_and_runs_forward()
     {
         using var model = TinyModels.Classifier(NtkRank8 with { Rank = 3, KParameterization = KParameterization.Softplus, KInit = 1e-3 });
         var layer = ((NtkAttentionAdapter)model.Adapter).Layers[0];
@@ -101,6 +100,29 @@ public sealed class ParameterCounterTests
         Assert.Equal(new long[] { 4, 4, 4 }, z.shape);
         Assert.Equal(0f, z.abs().max().item<float>());
         Assert.Equal(1e-3, k.min().item<float>(), 6);
-        Assert.Throws<NotSupportedException>(() => model.forward(TinyModels.Batch().InputIds, TinyModels.Batch().AttentionMask));
+        using var batch = TinyModels.Batch();
+        using var logits = TinyModels.EvalLogits(model, batch);
+        Assert.Equal(new long[] { 4, 2 }, logits.shape);
+        Assert.True(logits.isfinite().all().item<bool>());
+    }
+
+    [Theory]
+    [InlineData("elu1", null, null, 4)]
+    [InlineData("elu1", 3, null, 4)]
+    [InlineData("taylor", null, null, 15)]
+    [InlineData("taylor", 2, null, 15)]
+    [InlineData("positive_random", null, 8, 8)]
+    [InlineData("positive_random", 5, 8, 8)]
+    public void The_built_ntk_adapter_trains_r_d_h_plus_r_or_r_s_plus_s_d_h_plus_r_per_head(string map, int? rank, int? features, int r)
+    {
+        // Tiny encoder: 2 layers x 4 heads of d_h = 4; taylor:2 has r = C(6, 2) = 15.
+        var config = new NtkAttentionAdapterConfig(map, features, Rank: rank);
+        using var model = TinyModels.Classifier(config);
+        const int d = 4, layersTimesHeads = 2 * 4;
+        long perHead = rank is { } s ? (r * s) + (s * d) + r : (r * d) + r;
+        long adapter = model.TrainableParameters().Where(p => p.Name.StartsWith("adapter.", StringComparison.Ordinal)).Sum(p => p.Parameter.numel());
+        Assert.Equal(layersTimesHeads * perHead, adapter);
+        Assert.Equal(ParameterCounter.CountAdapter(config, AttentionArchitecture.FromBert(TinyModels.Config())), adapter);
+        Assert.Equal(adapter + ParameterCounter.CountHead(16, 2), model.Summary().Trainable);
     }
 }

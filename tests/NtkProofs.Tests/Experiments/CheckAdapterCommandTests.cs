@@ -8,11 +8,13 @@ using NtkProofs.IO;
 using NtkProofs.Numerics;
 using NtkProofs.Pretrained;
 using NtkProofs.Tests.Support;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
 
 namespace NtkProofs.Tests.Experiments;
 
 /// <summary><c>ntkproofs check-adapter</c>: a saved adapter passes, a tampered one fails with 1, unreadable folders exit with 2.</summary>
-public sealed class CheckAdapterCommandTests : IDisposable
+public sealed class CheckAdapterCommandTests(ITestOutputHelper testOutput) : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("check-adapter").FullName;
 
@@ -120,15 +122,62 @@ public sealed class CheckAdapterCommandTests : IDisposable
     }
 
     [Fact]
-    public void The_theorem_B_extension_point_claims_nothing_it_did_not_check()
+    public void The_theorem_B_row_claims_nothing_it_did_not_check()
     {
         string dir = SaveTiny();
-        Assert.Equal(AdapterCheckStatus.NotApplicable, PrefixBoundCheck.Check(new LoraAdapterConfig(), dir).Status);
-        Assert.Equal(AdapterCheckStatus.NotApplicable, PrefixBoundCheck.Check(new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.Taylor), dir).Status);
+        using var probe = TinyModels.Batch();
+        Assert.Equal(AdapterCheckStatus.NotApplicable, PrefixBoundCheck.Check(new LoraAdapterConfig(), dir, null, probe).Status);
+        Assert.Equal(AdapterCheckStatus.NotApplicable, PrefixBoundCheck.Check(new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.Taylor), dir, null, probe).Status);
         File.WriteAllBytes(Path.Combine(dir, PrefixBoundCheck.PrefixSourceFile), [0]);
-        var built = PrefixBoundCheck.Check(new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.Taylor), dir);
-        Assert.Equal(AdapterCheckStatus.Failed, built.Status);
-        Assert.Contains("not merged", built.Detail, StringComparison.Ordinal);
+        Assert.Equal(AdapterCheckStatus.NotRun, PrefixBoundCheck.Check(new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.Taylor), dir, null, probe).Status);
+    }
+
+    /// <summary>A tiny classifier whose NTK-Attention state is the closed form of a small random prefix (Taylor g = 2), saved with its prefix.</summary>
+    private string SavePrefixBuilt(double keyScale)
+    {
+        string dir = Path.Combine(root, "prefix-built");
+        var bert = TinyModels.Base(1);
+        var config = bert.Config;
+        manual_seed(21);
+        var prefix = Enumerable.Range(0, config.NumLayers)
+            .Select(_ => (randn(config.NumHeads, 6, config.HeadDim) * keyScale, randn(config.NumHeads, 6, config.HeadDim)))
+            .ToList();
+        using var model = new AdaptedClassifier(bert, NtkPrefixAdapter.Create(config, prefix));
+        using var batch = TinyModels.Batch();
+        AdapterCheckpoint.Save(model, dir, TinyEncoder.Source.Name, batch);
+        prefix.ForEach(p => { p.Item1.Dispose(); p.Item2.Dispose(); });
+        return dir;
+    }
+
+    [Fact]
+    public void A_prefix_built_Taylor_adapter_passes_the_theorem_B_bound_and_a_tampered_Z_fails_it()
+    {
+        string dir = SavePrefixBuilt(keyScale: 0.5);
+        Assert.True(File.Exists(Path.Combine(dir, PrefixBoundCheck.PrefixSourceFile)));
+        var (code, output, error) = Check(dir);
+        Assert.True(code == ExitCodes.Success, output + error);
+        var checks = AdapterVerifier.Verify(dir, TinyEncoder.Source, Tolerance.SavedOutputs).Checks.ToDictionary(c => c.Name);
+        var bound = checks[PrefixBoundCheck.Name];
+        testOutput.WriteLine(bound.Detail);
+        Assert.Equal(AdapterCheckStatus.Passed, bound.Status);
+        Assert.StartsWith("8 of 8 layer-heads claimed (eps_g < 1), all within the bound", bound.Detail, StringComparison.Ordinal);
+        Assert.Contains("signed by construction", checks["k >= 0"].Detail, StringComparison.Ordinal);
+
+        Tamper(dir, "adapter.layers.0.z", 50.0f);
+        (code, _, error) = Check(dir);
+        Assert.Equal(ExitCodes.CheckFailed, code);
+        testOutput.WriteLine(error);
+        Assert.Contains("Theorem B bound on the probe inputs: FAIL: ", error, StringComparison.Ordinal);
+        Assert.Contains("exceed the bound", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Where_eps_g_is_at_least_1_the_bound_is_reported_as_not_claimed()
+    {
+        var verification = AdapterVerifier.Verify(SavePrefixBuilt(keyScale: 40), TinyEncoder.Source, Tolerance.SavedOutputs);
+        var row = verification.Checks.Single(c => c.Name == PrefixBoundCheck.Name);
+        Assert.True(row.Status == AdapterCheckStatus.NotApplicable, row.Detail);
+        Assert.StartsWith("bound not claimed: eps_g >= 1 in every layer and head", row.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

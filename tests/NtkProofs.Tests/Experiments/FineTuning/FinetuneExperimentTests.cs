@@ -80,13 +80,28 @@ public sealed class FinetuneExperimentTests
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Ntk_points_stop_with_a_clear_message_while_NTK_Attention_is_not_wired_in()
+    [Theory]
+    [InlineData("elu1", 0, 4)]
+    [InlineData("taylor:2", 0, 15)]
+    [InlineData("prf:8", 3, 8)]
+    public void An_ntk_point_trains_one_step_on_the_tiny_encoder_with_each_feature_map(string feature, int rank, int r)
     {
-        Assert.False(AdapterFactory.NtkAttentionAvailable, "NTK-Attention is wired in: move experiments/configs/pending/finetune-ntk.*.json into the profiles and replace this test by a tiny ntk run");
-        var e = Assert.Throws<ArgumentException>(() => Tiny().Run(Point(("method", "ntk"), ("ntk_rank", 8)), new ExperimentContext(MasterSeed)));
-        Assert.Contains("method 'ntk' cannot run yet", e.Message, StringComparison.Ordinal);
-        Assert.Contains("NtkAttention", e.Message, StringComparison.Ordinal);
+        var point = Point(("method", "ntk"), ("feature", feature), ("ntk_rank", rank), ("steps", 1), ("batch", 8), ("max_length", 12), ("max_eval", 16), ("seed", 5));
+        var result = Tiny().Run(point, new ExperimentContext(MasterSeed));
+
+        // 2 layers x 4 heads of d_h = 4, plus the 16 x 2 + 2 head.
+        long perHead = rank == 0 ? (r * 4) + r : (r * rank) + (rank * 4) + r;
+        Assert.Equal((8 * perHead) + 34, result["trainable_params"]!.GetValue<long>());
+        Assert.Equal(result["trainable_params"]!.GetValue<long>(), result["counted_trainable_params"]!.GetValue<long>());
+        Assert.Equal(1, result["steps"]!.GetValue<int>());
+        Assert.True(double.IsFinite(result["final_train_loss"]!.GetValue<double>()));
+        Assert.InRange(result["test_accuracy"]!.GetValue<double>(), 0, 1);
+        Assert.Equal(0.001, result["learning_rate"]!.GetValue<double>());
+        var adapter = result["adapter_config"]!;
+        Assert.Equal("ntk", adapter["method"]!.GetValue<string>());
+        Assert.Equal(FinetuneExperiment.ParseFeature(feature).FeatureMap, adapter["feature_map"]!.GetValue<string>());
+        Assert.Equal(rank == 0 ? null : rank, adapter["rank"]?.GetValue<int>());
+        Assert.Equal(feature.StartsWith("prf", StringComparison.Ordinal) ? 5 : null, adapter["feature_seed"]?.GetValue<long>());
     }
 
     [Theory]
@@ -105,8 +120,11 @@ public sealed class FinetuneExperimentTests
 
     [Theory]
     [InlineData("smoke/finetune.json", 2)]
-    [InlineData("quick/finetune.json", 9)]
+    [InlineData("quick/finetune.json", 8)]
     [InlineData("full/finetune.json", 36)]
+    [InlineData("smoke/finetune-ntk.json", 1)]
+    [InlineData("quick/finetune-ntk.json", 4)]
+    [InlineData("full/finetune-ntk.json", 54)]
     public void The_profile_configs_load_and_every_point_resolves_to_a_distinct_run(string relative, int points)
     {
         var config = SweepConfig.Load(Path.Combine(RepositoryPaths.Root(), "experiments", "configs", relative));
@@ -115,17 +133,23 @@ public sealed class FinetuneExperimentTests
         var experiment = Assert.IsType<FinetuneExperiment>(config.Experiment);
         var runs = plan.Points.Select(p => experiment.Resolve(p.Point, config.Seed).ToJson()).ToList();
         Assert.Equal(points, runs.Distinct().Count());
+        if (relative.Contains("-ntk", StringComparison.Ordinal))
+        {
+            Assert.All(plan.Points, p => Assert.Equal("ntk", p.Point.Text("method")));
+        }
     }
 
-    [Theory]
-    [InlineData("finetune-ntk.quick.json", 4)]
-    [InlineData("finetune-ntk.full.json", 54)]
-    public void The_pending_ntk_configs_load_and_wait_for_NTK_Attention(string file, int points)
+    [Fact]
+    public void The_quick_ntk_grid_has_s_4_8_and_full_for_one_feature_map_next_to_the_quick_baselines_on_polarity()
     {
-        var config = SweepConfig.Load(Path.Combine(RepositoryPaths.Root(), "experiments", "configs", "pending", file));
-        var plan = config.Plan();
-        Assert.Equal(points, plan.Points.Count);
-        Assert.All(plan.Points, p => Assert.Equal("ntk", p.Point.Text("method")));
-        Assert.All(plan.Points, p => Assert.Contains("cannot run yet", Assert.Throws<ArgumentException>(() => ((FinetuneExperiment)config.Experiment).Resolve(p.Point, config.Seed)).Message, StringComparison.Ordinal));
+        // C9 needs s in {4, 8, full} for one feature map, C10 NTK-Attention next to LoRA, P-Tuning v2 and full FT on one task.
+        string folder = Path.Combine(RepositoryPaths.Root(), "experiments", "configs", "quick");
+        var ntk = SweepConfig.Load(Path.Combine(folder, "finetune-ntk.json")).Plan().Points.Select(p => p.Point).ToList();
+        var baselines = SweepConfig.Load(Path.Combine(folder, "finetune.json")).Plan().Points.Select(p => p.Point).ToList();
+        Assert.Equal([0, 4, 8], ntk.Where(p => p.Text("feature") == "elu1").Select(p => p.Int("ntk_rank")).Order());
+        Assert.All(ntk, p => Assert.Equal("polarity", p.Text("task")));
+        var polarity = baselines.Where(p => p.Text("task") == "polarity").Select(p => p.Text("method")).ToHashSet();
+        Assert.Superset(new HashSet<string> { "lora", "prefix", "full" }, polarity);
+        Assert.All(ntk, p => Assert.Equal((120, 48), (p.Int("steps"), p.Int("max_length"))));
     }
 }

@@ -94,7 +94,7 @@ public sealed class FineTuningSectionTests : IDisposable
     {
         var (output, rows) = Build(Baselines("polarity").Concat(Baselines("uncertainty", seeds: 1)));
         Assert.Contains("| LoRA | r = 8, alpha = 16 | 0.001 | 74,498 / 22,639,874 / 0.3291 | 74,498 (equal) | 80.0 ± 0.5 (n = 3) | 80.0 ± 0.5 (n = 3) | 0.250 | 1100 (+200) | 1.1 | 0.400 |", output.Markdown, StringComparison.Ordinal);
-        Assert.Contains("NTK-Attention has no results yet", output.Markdown, StringComparison.Ordinal);
+        Assert.Contains("NTK-Attention has no results in this run", output.Markdown, StringComparison.Ordinal);
         Assert.Contains("| full FT | - |", output.Markdown, StringComparison.Ordinal);
         Assert.Contains("| head only | - |", output.Markdown, StringComparison.Ordinal);
         Assert.Contains("| P-Tuning v2 | m = 10 |", output.Markdown, StringComparison.Ordinal);
