@@ -87,6 +87,7 @@ public sealed class ReportCommand : ICliCommand
             .Where(p => only.Length == 0 || only.Contains(Path.GetFileNameWithoutExtension(p)))
             .Select(SweepConfig.Load)
             .ToList();
+        SweepCommand.RequireDeviceSupport(device, configs.Select(c => c.Experiment));
         var console = SweepConsole.For(stdout);
         string work = Path.Combine(outDir, ".work", profile);
         if (!resume && Directory.Exists(work))

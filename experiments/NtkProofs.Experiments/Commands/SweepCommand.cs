@@ -69,6 +69,19 @@ public sealed class SweepCommand : ICliCommand
         }
     }
 
+    /// <summary>Fails with <see cref="CliInputException"/> when <paramref name="device"/> is cuda and an experiment would compute on the CPU anyway.</summary>
+    /// <param name="device">"cpu" or "cuda".</param>
+    /// <param name="experiments">The experiments that would run.</param>
+    public static void RequireDeviceSupport(string device, IEnumerable<IExperiment> experiments)
+    {
+        ArgumentNullException.ThrowIfNull(experiments);
+        var cpuOnly = experiments.Where(e => device == "cuda" && !e.SupportsCuda).Select(e => e.Name).Distinct().ToList();
+        if (cpuOnly.Count > 0)
+        {
+            throw new CliInputException($"--device cuda: experiment(s) {string.Join(", ", cpuOnly)} compute on the CPU only (no CUDA libtorch is on the project's NuGet feed, and the GPU path is not implemented); use --device cpu");
+        }
+    }
+
     private static int Run(Request request, TextWriter stdout)
     {
         if (request.Threads is { } t)
@@ -83,6 +96,7 @@ public sealed class SweepCommand : ICliCommand
 
         RequireDevice(request.Device);
         var config = SweepConfig.Load(request.Config.FullName);
+        RequireDeviceSupport(request.Device, [config.Experiment]);
         if (config.Experiment.Name != request.Experiment)
         {
             throw new CliInputException($"{config.Path} is a config for experiment '{config.Experiment.Name}', but the command line names '{request.Experiment}'");

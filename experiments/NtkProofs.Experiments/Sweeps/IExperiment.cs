@@ -18,6 +18,13 @@ public interface IExperiment
     /// <summary>Every parameter the experiment accepts, with its type, default and valid range.</summary>
     IReadOnlyList<ParameterSpec> Parameters { get; }
 
+    /// <summary>
+    /// Whether <see cref="Run"/> computes on the device named by <see cref="ExperimentContext.Device"/> when it is "cuda".
+    /// No experiment does yet (no CUDA libtorch is on the project's feed and no GPU was available to test one), so
+    /// <c>--device cuda</c> is refused with a clear message instead of silently computing on the CPU.
+    /// </summary>
+    bool SupportsCuda => false;
+
     /// <summary>Runs one point. Throw <see cref="ArgumentException"/> for an invalid combination of parameters.</summary>
     /// <param name="point">The resolved parameter values (every parameter present).</param>
     /// <param name="context">Run-wide settings (device, master seed, cancellation).</param>
