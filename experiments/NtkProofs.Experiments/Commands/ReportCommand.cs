@@ -60,6 +60,53 @@ public sealed class ReportCommand : ICliCommand
         return Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// Refuses to resume from finished points that an earlier commit computed: every result line carries its run's manifest
+    /// id, which starts with the abbreviated commit.
+    /// </summary>
+    private static void RequireSameCommit(string work, IReadOnlyList<SweepConfig> configs, string manifestId)
+    {
+        string commit = manifestId.Split('-')[0];
+        foreach (var config in configs)
+        {
+            string store = Path.Combine(work, Path.GetFileNameWithoutExtension(config.Path) + ".jsonl");
+            if (!File.Exists(store))
+            {
+                continue;
+            }
+
+            var other = ResultStore.Read(store).Select(r => r.Manifest?.Split('-')[0] ?? "unknown").FirstOrDefault(c => c != commit);
+            if (other is not null)
+            {
+                throw new CliInputException($"--resume: finished points in {store} were computed by commit {other}, but this is commit {commit}; rerun without --resume so every number comes from one version of the code");
+            }
+        }
+    }
+
+    /// <summary>Moves the staged report into the output folder (figures and data replaced as whole folders) and removes the stage.</summary>
+    private static ReportOutput Publish(string stage, string outDir, ReportOutput staged)
+    {
+        Directory.CreateDirectory(outDir);
+        foreach (string folder in new[] { "figures", "data" })
+        {
+            string target = Path.Combine(outDir, folder);
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target, true);
+            }
+
+            Directory.Move(Path.Combine(stage, folder), target);
+        }
+
+        foreach (string file in new[] { "manifest.json", "REPORT.md", "report.html" })
+        {
+            File.Move(Path.Combine(stage, file), Path.Combine(outDir, file), overwrite: true);
+        }
+
+        Directory.Delete(stage, true);
+        return staged with { MarkdownPath = Path.Combine(outDir, "REPORT.md"), HtmlPath = Path.Combine(outDir, "report.html") };
+    }
+
     private static int Run(string profile, DirectoryInfo? output, string device, int? threads, bool resume, string[] only, string[] arguments, TextWriter stdout)
     {
         if (threads is { } t)
@@ -113,6 +160,11 @@ public sealed class ReportCommand : ICliCommand
             }
         });
 
+        if (resume)
+        {
+            RequireSameCommit(work, configs, manifest.Id);
+        }
+
         var sweeps = new Dictionary<string, SweepResults>();
         var counts = new Dictionary<string, long>();
         foreach (var config in configs)
@@ -137,7 +189,9 @@ public sealed class ReportCommand : ICliCommand
             sweeps[name] = new SweepResults(name, RepositoryPaths.Relative(config.Path), config.Experiment.Name, summary.Results.Select(r => new SweepRecord(r.Point, r.Result)).ToList());
         }
 
-        var context = new ReportContext(profile, outDir, sweeps, $"./ntkproofs report --profile {profile}" + (output is null ? string.Empty : $" --out {RepositoryPaths.Relative(outDir)}"));
+        // The report is built in a staging folder and only then moved into place, so a failure leaves the previous report whole.
+        string stage = Path.Combine(work, "stage-" + manifest.Id);
+        var context = new ReportContext(profile, stage, sweeps, $"./ntkproofs report --profile {profile}" + (output is null ? string.Empty : $" --out {RepositoryPaths.Relative(outDir)}"));
         Directory.CreateDirectory(context.DataFolder);
         foreach (var config in configs)
         {
@@ -146,7 +200,8 @@ public sealed class ReportCommand : ICliCommand
         }
 
         manifest = manifest.Finish(RunStatus.Completed, counts);
-        var report = ReportBuilder.Build(context, ReportBuilder.DefaultSections, (JsonObject)JsonNode.Parse(manifest.ToJson())!);
+        var staged = ReportBuilder.Build(context, ReportBuilder.DefaultSections, (JsonObject)JsonNode.Parse(manifest.ToJson())!);
+        var report = Publish(stage, outDir, staged);
         var table = new Table().Title(Markup.Escape($"claims ledger ({profile})"));
         table.AddColumns("id", "verdict", "key numbers");
         foreach (var row in report.Ledger)

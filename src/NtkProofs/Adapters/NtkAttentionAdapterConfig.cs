@@ -59,7 +59,7 @@ public sealed record NtkAttentionAdapterConfig(
         int derived = FeatureMap switch
         {
             Elu1 => headDim,
-            Taylor => checked((int)Binomial(headDim + TaylorDegree, TaylorDegree)),
+            Taylor => checked((int)FeatureMaps.TaylorFeatureMap.FeatureCount(headDim, TaylorDegree)),
             PositiveRandom => FeatureDimension ?? throw new ArgumentException("positive_random features need an explicit feature_dimension r", nameof(FeatureDimension)),
             _ => throw new ArgumentException($"unknown feature map '{FeatureMap}' (expected {Elu1}, {Taylor} or {PositiveRandom})", nameof(FeatureMap)),
         };
@@ -142,16 +142,5 @@ public sealed record NtkAttentionAdapterConfig(
         }
 
         return this;
-    }
-
-    private static long Binomial(int n, int k)
-    {
-        long result = 1;
-        for (int i = 1; i <= k; i++)
-        {
-            result = checked(result * (n - k + i) / i);
-        }
-
-        return result;
     }
 }

@@ -149,29 +149,35 @@ public static class ReleasedDefects
 
     /// <summary>
     /// The released ViT scripts build <c>nn.Dropout</c> on phi(Q) inside forward: a module made there is in training mode,
-    /// so <c>model.eval()</c> never reaches it and evaluation stays random. Returns max |out1 - out2| of two evaluation calls
-    /// of that pattern and of our NtkAttention (which has no dropout inside its forward).
+    /// so <c>model.eval()</c> never reaches it and evaluation stays random. Puts the ported layer
+    /// (<see cref="ReleasedVitNtkLayer"/>, Z and k set to nonzero values so the prefix term matters) in evaluation mode and
+    /// returns max |out1 - out2| of two calls on the same input, and the same for our NtkAttention (no dropout inside).
     /// </summary>
     /// <param name="seed">Seed.</param>
     public static (double Released, double Ours) EvalDropout(long seed)
     {
         using var scope = NewDisposeScope();
-        const int d = 8;
-        var q = Normal(seed, 10, [1, 2, 6, d], 1.0);
-        var k = Normal(seed, 11, [1, 2, 6, d], 1.0);
-        var v = Normal(seed, 12, [1, 2, 6, d], 1.0);
-        var phi = new Elu1FeatureMap(d);
-        var z = Normal(seed, 13, [2, d, d], 1.0).abs();
-        var kSum = Normal(seed, 14, [2, d], 1.0).abs();
-        Tensor ReleasedPattern()
+        const int d = 8, heads = 2;
+        var q = Normal(seed, 10, [1, heads, 6, d], 1.0);
+        var k = Normal(seed, 11, [1, heads, 6, d], 1.0);
+        var v = Normal(seed, 12, [1, heads, 6, d], 1.0);
+        using var layer = new ReleasedVitNtkLayer(heads, d, 0.1);
+        using (no_grad())
         {
-            using var dropout = nn.Dropout(0.1);          // built inside forward, as in the released scripts: training mode
-            var phiQ = dropout.forward(phi.Apply(q));
-            var num = softmax(matmul(q, k.transpose(-1, -2)) / Math.Sqrt(d), -1);
-            return matmul(num, v) + matmul(phiQ, z.unsqueeze(0)) / (matmul(phiQ, kSum.unsqueeze(0).unsqueeze(-1)) + 1);
+            layer.K.copy_(Normal(seed, 13, [1, heads, d, 1], 1.0).abs());
+            layer.Z.copy_(Normal(seed, 14, [1, heads, d, d], 1.0));
         }
 
-        double released = (ReleasedPattern() - ReleasedPattern()).abs().max().item<float>();
+        layer.eval();
+        double released;
+        using (no_grad())
+        {
+            released = (layer.forward(q, k, v) - layer.forward(q, k, v)).abs().max().item<float>();
+        }
+
+        var phi = new Elu1FeatureMap(d);
+        var z = layer.Z.detach().squeeze(0);
+        var kSum = layer.K.detach().abs().squeeze(0).squeeze(-1);
         double ours = (NtkAttention.Forward(q, k, v, phi, z, kSum) - NtkAttention.Forward(q, k, v, phi, z, kSum)).abs().max().item<float>();
         return (released, ours);
     }

@@ -20,8 +20,13 @@ public static class ReleasedReferenceAttention
     /// <param name="sumPhiK">sum_phi_k [1, h, d, 1] (the documented shape; used as |k|).</param>
     /// <param name="sumPhiKV">sum_phi_kv [1, h, d, d_v].</param>
     /// <param name="causalMask">causal_mask (the released default is true).</param>
+    /// <param name="phiDropout">
+    /// Probability of the dropout the released ViT scripts apply to phi(Q) (0 = none, as in <c>ntk_attn_demo.py</c>). As released,
+    /// the <c>nn.Dropout</c> is constructed inside the forward pass, so it is a fresh module in training mode: the caller's
+    /// <c>eval()</c> never reaches it and evaluation stays random.
+    /// </param>
     /// <returns>context_layer [bs, h, nq, d_v] in the query's dtype.</returns>
-    public static Tensor Forward(Tensor query, Tensor key, Tensor value, Tensor sumPhiK, Tensor sumPhiKV, bool causalMask = true)
+    public static Tensor Forward(Tensor query, Tensor key, Tensor value, Tensor sumPhiK, Tensor sumPhiKV, bool causalMask = true, double phiDropout = 0)
     {
         RequireShapes(query, key, value, sumPhiK, sumPhiKV);
         using var scope = NewDisposeScope();
@@ -35,6 +40,12 @@ public static class ReleasedReferenceAttention
         Tensor? mask = causalMask ? ones(bs, h, nq, nk, device: q.device).tril(nk - nq) : null;
 
         var phiQ = nn.functional.elu(q / Math.Pow(d, 0.25), 1.0) + 1.0;
+        if (phiDropout > 0)
+        {
+            using var dropout = nn.Dropout(phiDropout);          // built here, as released: always in training mode
+            phiQ = dropout.forward(phiQ);
+        }
+
         var a = matmul(q, kx.transpose(-1, -2)) / Math.Sqrt(d);
         var maxA = a.max(-1).values.unsqueeze(-1);
         var expMaxA = maxA.exp();

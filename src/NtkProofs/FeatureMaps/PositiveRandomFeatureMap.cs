@@ -24,6 +24,11 @@ public sealed class PositiveRandomFeatureMap : IFeatureMap
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputDim, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
+        if ((long)features * inputDim > TaylorFeatureMap.MaxFeatures)
+        {
+            throw new ArgumentOutOfRangeException(nameof(features), features, $"prf:{features} in d = {inputDim} needs an r x d = {(long)features * inputDim} matrix, more than the {TaylorFeatureMap.MaxFeatures} entries this implementation builds");
+        }
+
         InputDim = inputDim;
         R = features;
         Seed = seed;

@@ -18,7 +18,7 @@ namespace NtkProofs.Lemmas;
 /// <param name="MaxRmsPrefixMovement">max_t ||P(t) - P(0)||_F / sqrt(m).</param>
 /// <param name="MinLambdaMin">min_t lambda_min(H(t)) over the tracked steps.</param>
 /// <param name="MeasuredContraction">(R_T / R_0)^(1/T), R_t = ||F(t) - Y||^2.</param>
-/// <param name="WorstEnvelopeRatio">max_t R_t / ((1 - eta lambda*/2)^t R_0); L3 holds when it is &lt;= 1.</param>
+/// <param name="WorstEnvelopeRatio">max over t &gt;= 1 of R_t / ((1 - eta lambda*/2)^t R_0); L3 holds when it is &lt;= 1.</param>
 /// <param name="InitialResidual">R_0.</param>
 /// <param name="FinalResidual">R_T.</param>
 /// <param name="StepsToTarget">First t with R_t &lt;= 1e-3 R_0, or null if never reached.</param>
@@ -62,7 +62,8 @@ public sealed record TrainingSample(
         ArgumentNullException.ThrowIfNull(run);
         var records = run.Records;
         double r0 = records[0].ResidualSquared, q = 1 - (run.EffectiveEta * lambdaStar / 2);
-        double worst = records.Max(rec => rec.ResidualSquared / (Math.Pow(q, rec.Step) * r0));
+        // t = 0 is 1 by definition; the envelope is tested on the steps after it (NaN for a run without steps).
+        double worst = records.Count > 1 ? records.Skip(1).Max(rec => rec.ResidualSquared / (Math.Pow(q, rec.Step) * r0)) : double.NaN;
         int? reached = records.FirstOrDefault(rec => rec.ResidualSquared <= TargetReduction * r0)?.Step;
         int steps = records.Count - 1;
         var picks = new SortedSet<int> { 0, steps };

@@ -51,7 +51,7 @@ public static class LemmaSuite
         double psdTol = LemmaCriteria.PsdTolerance(dim, worstPsd.LambdaMaxStar);
         yield return new LemmaCheck("L1a", problem.Label, "H(0) symmetric PSD for every draw",
             F($"min lambda_min(H(0)) = {worstPsd.LambdaMin:E3}; max asymmetry {result.Samples.Max(s => s.Asymmetry):E1}"),
-            F($"lambda_min >= -{psdTol:E1}"), Verdict(result.Samples.All(s => s.LambdaMin >= -LemmaCriteria.PsdTolerance(dim, s.LambdaMaxStar) && s.Asymmetry < 1e-12)));
+            F($"lambda_min >= -{psdTol:E1}"), Verdict(result.Samples.All(s => s.LambdaMin >= -LemmaCriteria.PsdTolerance(dim, s.LambdaMaxStar) && s.Asymmetry <= Numerics.Tolerance.Symmetry64.Relative)));
 
         var minStar = result.Samples.MinBy(s => s.LambdaStar)!;
         double starTol = LemmaCriteria.PsdTolerance(dim, minStar.LambdaMaxStar);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NtkProofs.Experiments.Cli;
 using NtkProofs.IO;
+using NtkProofs.Tests.Support;
 using static TorchSharp.torch;
 
 namespace NtkProofs.Tests.Experiments;
@@ -48,6 +49,16 @@ public sealed class AttentionCommandTests : IDisposable
         }
 
         Assert.Equal(new long[] { 6, 3 }, NpyFile.Read(Path.Combine(Out, "ntk.npy")).Shape);
+
+        // prefix.npy against a dense softmax over [P W_K; X W_K] written out here, independent of the streamed implementation.
+        using var scope = NewDisposeScope();
+        Tensor Load(string name) => NpyFile.Read(Path.Combine(In, name)).ToTensor();
+        var (x, p) = (Load("X.npy"), Load("P.npy"));
+        var q = x.mm(Load("WQ.npy"));
+        var keys = cat([p.mm(Load("WK.npy")), x.mm(Load("WK.npy"))], 0);
+        var values = cat([p.mm(Load("WV.npy")), x.mm(Load("WV.npy"))], 0);
+        var expected = nn.functional.softmax(q.mm(keys.t()) / Math.Sqrt(4), 1).mm(values);
+        TensorAssert.Close(NpyFile.Read(Path.Combine(Out, "prefix.npy")).ToTensor(), expected, NtkProofs.Numerics.Tolerance.Float64);
         Assert.Equal(new long[] { 70 }, NpyFile.Read(Path.Combine(Out, "k.npy")).Shape);    // r = C(d_h + g, g) = C(8, 4)
         using var bound = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "bound.json")));
         var b = bound.RootElement;

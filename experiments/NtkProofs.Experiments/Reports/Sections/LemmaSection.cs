@@ -51,7 +51,7 @@ public sealed class LemmaSection : IReportSection
 
         foreach (var t in training)
         {
-            var matching = concentration.FirstOrDefault(c => c.Problem.ValuePath == t.Problem.ValuePath);
+            var matching = concentration.FirstOrDefault(c => c.Problem == t.Problem); // same path, scale, n, d, c, sigma, separation
             checks.AddRange(LemmaSuite.Evaluate(t, matching?.MeasuredM0(LemmaCriteria.Delta)));
         }
 
@@ -240,10 +240,12 @@ public sealed class LemmaSection : IReportSection
         }));
         var verdict = !pdHolds ? Verdict.NotSupported : rest ? Verdict.Supported : Verdict.SupportedWithCaveat;
         int replicates = results.Min(r => r.Samples.Select(x => x.Replicate).Distinct().Count());
-        if (pdHolds && !rest && !results.All(r => LargeEnough(r.PrefixLengths, replicates)))
+        bool everyPathHasSlope = l1.Count(c => c.Lemma == "L1c") == results.Count;
+        if (pdHolds && (!results.All(r => LargeEnough(r.PrefixLengths, replicates)) || !everyPathHasSlope))
         {
+            // Too small a sweep (or no concentration fit for some setting) decides nothing either way about concentration.
             verdict = Verdict.Inconclusive;
-            key = TooSmall(results[0].PrefixLengths, replicates) + "; " + key;
+            key = (everyPathHasSlope ? TooSmall(results[0].PrefixLengths, replicates) : "a setting has fewer than 3 prefix lengths in its concentration fit window") + "; " + key;
         }
 
         return new LedgerRow("C1", ClaimCatalog.Text("C1"), verdict, key,
