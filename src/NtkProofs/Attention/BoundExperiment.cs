@@ -177,11 +177,7 @@ public static class BoundExperiment
         return (q.MoveToOuterDisposeScope(), k.MoveToOuterDisposeScope(), v.MoveToOuterDisposeScope(), pk.MoveToOuterDisposeScope(), pv.MoveToOuterDisposeScope());
     }
 
-    private static Tensor Normal(long seed, int stream, long[] shape)
-    {
-        using var generator = new Generator(unchecked((ulong)Seeds.Derive(seed, stream, 0)));
-        return randn(shape, ScalarType.Float64, generator: generator);
-    }
+    private static Tensor Normal(long seed, int stream, long[] shape) => Seeds.Normal(seed, stream, shape, ScalarType.Float64);
 
     private static Tensor Sphere(long seed, int stream, long[] shape, double radius)
     {

@@ -200,11 +200,7 @@ public static class ReleasedDefects
         return (released.max().item<float>(), stable.max().item<float>(), exact);
     }
 
-    private static Tensor Normal(long seed, int stream, long[] shape, double scale)
-    {
-        using var generator = new Generator(unchecked((ulong)Seeds.Derive(seed, stream, 0)));
-        return randn(shape, ScalarType.Float32, generator: generator) * scale;
-    }
+    private static Tensor Normal(long seed, int stream, long[] shape, double scale) => Seeds.Normal(seed, stream, shape, ScalarType.Float32) * scale;
 
     private static double Relative(Tensor actual, Tensor expected) =>
         (actual - expected).norm().item<float>() / Math.Max(expected.norm().item<float>(), 1e-30);

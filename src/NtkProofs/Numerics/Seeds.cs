@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace NtkProofs.Numerics;
 
 /// <summary>
@@ -20,5 +22,19 @@ public static class Seeds
         z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
         z ^= z >> 31;
         return (long)(z >> 1);
+    }
+
+    /// <summary>
+    /// A standard normal tensor drawn by a TorchSharp generator seeded with <see cref="Derive"/>(master, stream, 0), so a
+    /// tensor is reproducible from the master seed and its stream number alone.
+    /// </summary>
+    /// <param name="master">Master seed.</param>
+    /// <param name="stream">Stream number of this tensor.</param>
+    /// <param name="shape">Shape.</param>
+    /// <param name="dtype">Scalar type the generator draws in.</param>
+    public static Tensor Normal(long master, int stream, long[] shape, ScalarType dtype)
+    {
+        using var generator = new Generator(unchecked((ulong)Derive(master, stream, 0)));
+        return randn(shape, dtype, generator: generator);
     }
 }
