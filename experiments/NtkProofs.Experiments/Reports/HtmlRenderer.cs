@@ -1,4 +1,6 @@
 using Markdig;
+using Markdig.Extensions.Tables;
+using Markdig.Renderers.Html;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
@@ -6,7 +8,9 @@ namespace NtkProofs.Experiments.Reports;
 
 /// <summary>
 /// Turns the report's Markdown into one self-contained HTML page (Markdig): relative image links are replaced by data URIs
-/// of the files they point to, so the page needs nothing beside it.
+/// of the files they point to, so the page needs nothing beside it. A table cell whose whole text is a verdict
+/// ("supported", "supported with caveat", "not supported", "inconclusive") gets the CSS class of <see cref="VerdictClass"/>
+/// and is coloured (green, amber, red, grey).
 /// </summary>
 public static class HtmlRenderer
 {
@@ -34,6 +38,15 @@ public static class HtmlRenderer
             }
         }
 
+        foreach (var cell in document.Descendants<TableCell>())
+        {
+            string text = string.Concat(cell.Descendants<LiteralInline>().Select(l => l.Content.ToString())).Trim();
+            if (VerdictClass(text) is { } css)
+            {
+                cell.GetAttributes().AddClass(css);
+            }
+        }
+
         using var writer = new StringWriter();
         var renderer = new Markdig.Renderers.HtmlRenderer(writer);
         Pipeline.Setup(renderer);
@@ -52,6 +65,10 @@ public static class HtmlRenderer
             th { background: #f0f0f0; }
             img { max-width: 100%; }
             code { background: #f4f4f4; padding: 0 3px; }
+            td.verdict-supported { background: #c8e6c9; }
+            td.verdict-caveat { background: #ffe0b2; }
+            td.verdict-not-supported { background: #ffcdd2; }
+            td.verdict-inconclusive { background: #e0e0e0; }
             </style>
             </head>
             <body>
@@ -60,4 +77,15 @@ public static class HtmlRenderer
             </html>
             """;
     }
+
+    /// <summary>The CSS class of a verdict's display text, or null when the text is not a verdict.</summary>
+    /// <param name="verdictText">"supported", "supported with caveat", "not supported" or "inconclusive".</param>
+    public static string? VerdictClass(string verdictText) => verdictText switch
+    {
+        "supported" => "verdict-supported",
+        "supported with caveat" => "verdict-caveat",
+        "not supported" => "verdict-not-supported",
+        "inconclusive" => "verdict-inconclusive",
+        _ => null,
+    };
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using NtkProofs.Experiments.Reports.Claims;
+using NtkProofs.Experiments.Reports.Figures;
 using NtkProofs.Experiments.Reports.Ledger;
 using NtkProofs.IO;
 
@@ -9,48 +11,34 @@ namespace NtkProofs.Experiments.Reports;
 /// <summary>What <see cref="ReportBuilder.Build"/> wrote.</summary>
 /// <param name="MarkdownPath">REPORT.md.</param>
 /// <param name="HtmlPath">report.html.</param>
-/// <param name="Ledger">The claims ledger rows, C1..C12.</param>
-public sealed record ReportOutput(string MarkdownPath, string HtmlPath, IReadOnlyList<LedgerRow> Ledger);
+/// <param name="Ledger">The evaluated claims, in ledger order (C1, C2, ...).</param>
+public sealed record ReportOutput(string MarkdownPath, string HtmlPath, IReadOnlyList<ClaimOutcome> Ledger);
 
 /// <summary>
-/// Assembles the report: header, claims ledger (one row per PAPER.md claim, verdicts from the sections' stated rules),
-/// then each section; writes REPORT.md, the self-contained report.html and manifest.json.
+/// Assembles the report from groups of claims: header, the claims ledger (id, claim, verdict, headline; one row per claim,
+/// each verdict from the claim's own rule), then one section per group with one subsection per claim (verdict, headline,
+/// every number, points against, rule, decider, figures, details, commands); writes REPORT.md, the self-contained
+/// report.html, data/ledger.json (every field) and manifest.json.
 /// </summary>
 public static class ReportBuilder
 {
-    /// <summary>The sections of the report, in order.</summary>
-    public static IReadOnlyList<IReportSection> DefaultSections { get; } =
-    [
-        new Sections.LemmaSection(),
-        new Sections.AttentionSection(),
-        new Sections.FineTuningSection(),
-    ];
-
-    /// <summary>Builds every section and writes the report files.</summary>
+    /// <summary>Evaluates every claim and writes the report files.</summary>
     /// <param name="context">Inputs and folders.</param>
-    /// <param name="sections">Sections to include.</param>
+    /// <param name="groups">The report's sections (normally <see cref="ClaimRegistry.Groups"/>).</param>
     /// <param name="manifest">The run manifest (written as manifest.json and summarized in the header).</param>
-    public static ReportOutput Build(ReportContext context, IReadOnlyList<IReportSection> sections, JsonObject manifest)
+    public static ReportOutput Build(ReportContext context, IReadOnlyList<ClaimGroup> groups, JsonObject manifest)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(sections);
+        ArgumentNullException.ThrowIfNull(groups);
         ArgumentNullException.ThrowIfNull(manifest);
         Directory.CreateDirectory(context.OutputFolder);
         Directory.CreateDirectory(context.DataFolder);
         Directory.CreateDirectory(context.FiguresFolder);
-        var outputs = sections.Select(s => (Section: s, Output: s.Build(context))).ToList();
-        var rows = new Dictionary<string, LedgerRow>();
-        foreach (var (_, output) in outputs)
-        {
-            foreach (var row in output.Ledger)
-            {
-                rows[row.Id] = row;
-            }
-        }
-
-        var ledger = ClaimCatalog.All
-            .Select(c => rows.TryGetValue(c.Id, out var r) ? r : ClaimCatalog.NotRun(c.Id, "no section of this build measures it yet"))
+        var inputs = new ClaimInputs(context);
+        var evaluated = groups
+            .Select(g => (Group: g, Outcomes: g.Claims.Select(c => new ClaimOutcome(c.Id, c.Statement, g.Title, c.Evaluate(inputs))).ToList()))
             .ToList();
+        var ledger = evaluated.SelectMany(e => e.Outcomes).OrderBy(o => IdNumber(o.Id)).ToList();
 
         var md = new StringBuilder();
         md.AppendLine("# NtkProofs report: \"Towards Infinite-Long Prefix in Transformer\" (arXiv 2406.14036)");
@@ -61,22 +49,26 @@ public static class ReportBuilder
         md.AppendLine();
         md.AppendLine("## Claims ledger");
         md.AppendLine();
-        md.AppendLine("Verdicts are computed from the measured data by the rule given in each row, never typed by hand.");
+        md.AppendLine("Verdicts are computed from the measured data by each claim's own rule (stated in its section, linked from its id), never typed by hand.");
         md.AppendLine();
-        md.AppendLine("| id | claim | verdict | key numbers | rule | figures | regenerate |");
-        md.AppendLine("|---|---|---|---|---|---|---|");
-        foreach (var r in ledger)
+        md.AppendLine("| id | claim | verdict | headline |");
+        md.AppendLine("|---|---|---|---|");
+        foreach (var o in ledger)
         {
-            string figures = r.Figures.Count == 0 ? "-" : string.Join(", ", r.Figures.Select(f => $"[{f}](figures/{f}.png)"));
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Id} | {Cell(r.Claim)} | **{VerdictText.Of(r.Verdict)}** | {Cell(r.KeyNumber)} | {Cell(r.Rule)} | {figures} | `{Cell(r.Command)}` |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| [{o.Id}](#{o.Anchor}) | {Cell(o.Statement)} | **{VerdictText.Of(o.Result.Verdict)}** | {Cell(o.Result.Headline)} |");
         }
 
         md.AppendLine();
-        foreach (var (section, output) in outputs)
+        foreach (var (group, outcomes) in evaluated)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"## {section.Title}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"## {group.Title}");
             md.AppendLine();
-            md.AppendLine(output.Markdown);
+            md.AppendLine(group.Introduction);
+            md.AppendLine();
+            foreach (var o in outcomes)
+            {
+                AppendClaim(md, o, context);
+            }
         }
 
         string markdownPath = Path.Combine(context.OutputFolder, "REPORT.md");
@@ -85,19 +77,107 @@ public static class ReportBuilder
         AtomicFile.WriteAllText(Path.Combine(context.OutputFolder, "manifest.json"), manifest.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         AtomicFile.WriteAllText(markdownPath, text);
         AtomicFile.WriteAllText(htmlPath, HtmlRenderer.Render(text, context.OutputFolder, "NtkProofs report"));
-        var ledgerJson = new JsonArray(ledger.Select(r => (JsonNode)new JsonObject
-        {
-            ["id"] = r.Id,
-            ["claim"] = r.Claim,
-            ["verdict"] = VerdictText.Of(r.Verdict),
-            ["key_numbers"] = r.KeyNumber,
-            ["rule"] = r.Rule,
-            ["figures"] = new JsonArray(r.Figures.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray()),
-            ["command"] = r.Command,
-        }).ToArray());
-        AtomicFile.WriteAllText(Path.Combine(context.DataFolder, "ledger.json"), ledgerJson.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(context.DataFolder, "ledger.json"), LedgerJson(ledger).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         return new ReportOutput(markdownPath, htmlPath, ledger);
     }
+
+    /// <summary>The ledger as JSON: every field of every claim's result.</summary>
+    /// <param name="ledger">The evaluated claims.</param>
+    public static JsonArray LedgerJson(IReadOnlyList<ClaimOutcome> ledger)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray());
+        return new JsonArray(ledger.Select(o => (JsonNode)new JsonObject
+        {
+            ["id"] = o.Id,
+            ["claim"] = o.Statement,
+            ["group"] = o.Group,
+            ["verdict"] = VerdictText.Of(o.Result.Verdict),
+            ["headline"] = o.Result.Headline,
+            ["numbers"] = Strings(o.Result.Numbers),
+            ["rule"] = o.Result.Rule,
+            ["decider"] = o.Result.Decider,
+            ["against"] = Strings(o.Result.AgainstList),
+            ["figures"] = new JsonArray(o.Result.FigureList.Select(f => (JsonNode)new JsonObject
+            {
+                ["name"] = f.Spec.Name,
+                ["title"] = f.Spec.Title,
+                ["caption"] = f.Caption,
+            }).ToArray()),
+            ["details"] = o.Result.Details,
+            ["commands"] = Strings(o.Result.CommandList),
+        }).ToArray());
+    }
+
+    private static void AppendClaim(StringBuilder md, ClaimOutcome o, ReportContext context)
+    {
+        var r = o.Result;
+        md.AppendLine(CultureInfo.InvariantCulture, $"<a id=\"{o.Anchor}\"></a>");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"### {o.Id}: {o.Statement}");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"| verdict | headline |");
+        md.AppendLine("|---|---|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| **{VerdictText.Of(r.Verdict)}** | {Cell(r.Headline)} |");
+        md.AppendLine();
+        if (r.Numbers.Count > 0)
+        {
+            md.AppendLine("Numbers:");
+            md.AppendLine();
+            foreach (string n in r.Numbers)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {Line(n)}");
+            }
+
+            md.AppendLine();
+        }
+
+        if (r.AgainstList.Count > 0)
+        {
+            md.AppendLine("Against the claim:");
+            md.AppendLine();
+            foreach (string a in r.AgainstList)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {Line(a)}");
+            }
+
+            md.AppendLine();
+        }
+
+        md.AppendLine(CultureInfo.InvariantCulture, $"Rule: {Line(r.Rule)}");
+        md.AppendLine();
+        if (r.Verdict == Verdict.Inconclusive && !string.IsNullOrWhiteSpace(r.Decider))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"What would decide: {Line(r.Decider)}");
+            md.AppendLine();
+        }
+
+        foreach (var f in r.FigureList)
+        {
+            ReportFigure.Append(md, f.Spec, f.Caption, context);
+        }
+
+        if (!string.IsNullOrWhiteSpace(r.Details))
+        {
+            md.AppendLine(r.Details.TrimEnd());
+            md.AppendLine();
+        }
+
+        if (r.CommandList.Count > 0)
+        {
+            md.AppendLine("Regenerate:");
+            md.AppendLine();
+            foreach (string c in r.CommandList)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- `{c}`");
+            }
+
+            md.AppendLine();
+        }
+    }
+
+    private static int IdNumber(string id) =>
+        id.Length > 1 && int.TryParse(id.AsSpan(1), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : int.MaxValue;
 
     private static string ManifestSummary(JsonObject manifest)
     {
@@ -106,4 +186,6 @@ public static class ReportBuilder
     }
 
     private static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+
+    private static string Line(string s) => s.Replace("\n", " ", StringComparison.Ordinal);
 }
