@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using NtkProofs.Attention;
+using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.Sweeps;
 using NtkProofs.Numerics;
 
@@ -9,16 +9,16 @@ namespace NtkProofs.Experiments.AttentionExperiments;
 /// Theorem B at one point (C5, C6): measured ||NTK-Attn - PrefixAttn||_inf against the bound 2 eps_g / (1 - eps_g) max|v| for
 /// Taylor features with closed-form Z, k. degree = 0 picks the smallest even g(m) with bound factor &lt;= m^-exponent.
 /// </summary>
-public sealed class NtkBoundExperiment : IExperiment
+public sealed class NtkBoundExperiment : TypedExperiment<BoundResult>
 {
     /// <inheritdoc />
-    public string Name => "ntk-bound";
+    public override string Name => "ntk-bound";
 
     /// <inheritdoc />
-    public string Description => "Theorem B: measured NTK-Attention error against the bound, Taylor(g) with closed-form Z, k";
+    public override string Description => "Theorem B: measured NTK-Attention error against the bound, Taylor(g) with closed-form Z, k";
 
     /// <inheritdoc />
-    public IReadOnlyList<ParameterSpec> Parameters { get; } =
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         ParameterSpec.Text("geometry", "correlated", "value geometry: correlated (V = K W, as K_P = P W_K, V_P = P W_V), independent, or adversarial", "correlated", "independent", "adversarial"),
         ParameterSpec.Int("m", 256, "prefix length", 1, 1 << 20),
@@ -32,7 +32,7 @@ public sealed class NtkBoundExperiment : IExperiment
     ];
 
     /// <inheritdoc />
-    public JsonObject Run(SweepPoint point, ExperimentContext context)
+    public override BoundResult Measure(SweepPoint point, ExperimentContext context)
     {
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(context);
@@ -67,18 +67,29 @@ public sealed class NtkBoundExperiment : IExperiment
         }
 
         var b = row.Bound;
-        return new JsonObject
-        {
-            ["measured"] = row.Measured,
-            ["bound"] = b.Claimed ? b.Bound : null,
-            ["claimed"] = b.Claimed,
-            ["holds"] = row.Holds,
-            ["tightness"] = b.Claimed && b.Bound > 0 ? row.Tightness : null,
-            ["beta_measured"] = b.Beta,
-            ["eps_g"] = double.IsFinite(b.EpsG) ? b.EpsG : null,
-            ["degree_used"] = b.Degree,
-            ["value_max"] = b.ValueMax,
-            ["target"] = target,
-        };
+        return new BoundResult(
+            row.Measured,
+            b.Claimed ? b.Bound : null,
+            b.Claimed,
+            row.Holds,
+            b.Claimed && b.Bound > 0 ? row.Tightness : null,
+            b.Beta,
+            double.IsFinite(b.EpsG) ? b.EpsG : null,
+            b.Degree,
+            b.ValueMax,
+            target);
     }
 }
+
+/// <summary>Theorem B at one point.</summary>
+/// <param name="Measured">Measured ||NTK-Attn - PrefixAttn||_inf.</param>
+/// <param name="Bound">The bound 2 eps_g / (1 - eps_g) max|v|, or null outside the hypothesis.</param>
+/// <param name="Claimed">Whether the point lies inside Theorem B's hypothesis (eps_g &lt; 1).</param>
+/// <param name="Holds">Whether the measured error is within the bound (true where not claimed).</param>
+/// <param name="Tightness">Measured / bound, or null where not claimed.</param>
+/// <param name="BetaMeasured">The measured beta = max |&lt;q, kappa&gt;| / sqrt(d).</param>
+/// <param name="EpsG">eps_g, or null where infinite.</param>
+/// <param name="DegreeUsed">The Taylor degree used (g(m) for degree 0).</param>
+/// <param name="ValueMax">max |v| over the prefix values.</param>
+/// <param name="Target">The corollary's target m^-c (degree 0 only), else null.</param>
+public sealed record BoundResult(double Measured, double? Bound, bool Claimed, bool Holds, double? Tightness, double BetaMeasured, double? EpsG, int DegreeUsed, double ValueMax, double? Target);

@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using NtkProofs.Attention;
+using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.Sweeps;
 using NtkProofs.FeatureMaps;
 using NtkProofs.Numerics;
@@ -12,16 +12,16 @@ namespace NtkProofs.Experiments.AttentionExperiments;
 /// I1 NTK-Attention with Taylor(g) and closed-form Z, k equals prefix attention with exp replaced by T_g on the prefix block;
 /// I2 Z = 0, k = 0 gives plain attention over X; I3 Z, k of a concatenation are the sums; I4 prefix-row permutation invariance.
 /// </summary>
-public sealed class NtkIdentitiesExperiment : IExperiment
+public sealed class NtkIdentitiesExperiment : TypedExperiment<IdentitiesResult>
 {
     /// <inheritdoc />
-    public string Name => "ntk-identities";
+    public override string Name => "ntk-identities";
 
     /// <inheritdoc />
-    public string Description => "Identities I1-I4 of NTK-Attention (float64 relative errors)";
+    public override string Description => "Identities I1-I4 of NTK-Attention (float64 relative errors)";
 
     /// <inheritdoc />
-    public IReadOnlyList<ParameterSpec> Parameters { get; } =
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         ParameterSpec.Int("m", 256, "prefix length", 1, 1 << 20),
         ParameterSpec.Int("degree", 2, "even Taylor degree g", 0, 8),
@@ -33,7 +33,7 @@ public sealed class NtkIdentitiesExperiment : IExperiment
     ];
 
     /// <inheritdoc />
-    public JsonObject Run(SweepPoint point, ExperimentContext context)
+    public override IdentitiesResult Measure(SweepPoint point, ExperimentContext context)
     {
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(context);
@@ -65,16 +65,17 @@ public sealed class NtkIdentitiesExperiment : IExperiment
         var exact = PrefixAttention.Forward(q, k, v, pk, pv, causal);
         double i4 = Math.Max(Math.Max(Relative(zp, z), Relative(kp, kSum)), Relative(exactPermuted, exact));
 
-        return new JsonObject
-        {
-            ["i1"] = i1,
-            ["i2"] = i2,
-            ["i3"] = i3,
-            ["i4"] = i4,
-            ["r"] = phi.R,
-        };
+        return new IdentitiesResult(i1, i2, i3, i4, phi.R);
     }
 
     private static double Relative(Tensor actual, Tensor expected) =>
         (actual - expected).norm().item<double>() / Math.Max(expected.norm().item<double>(), 1e-300);
 }
+
+/// <summary>The identities I1-I4 at one point, as float64 relative errors.</summary>
+/// <param name="I1">NTK-Attention against prefix attention with exp replaced by T_g on the prefix block.</param>
+/// <param name="I2">Z = 0, k = 0 against plain attention over X.</param>
+/// <param name="I3">Z, k of a concatenation against the sums of the parts.</param>
+/// <param name="I4">Prefix-row permutation invariance.</param>
+/// <param name="R">Feature dimension r of Taylor(g).</param>
+public sealed record IdentitiesResult(double I1, double I2, double I3, double I4, long R);

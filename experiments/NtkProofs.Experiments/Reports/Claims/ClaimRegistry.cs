@@ -24,7 +24,7 @@ public static class ClaimRegistry
             "NTK-Attention: identities, the error bound, cost and the trained setting (THEORY.md Part B)",
             "PrefixAttn(X; P) attends from the input's queries over [prefix keys; input keys] (queries from X only, as the paper intends); NTK-Attention replaces the prefix by Z = sum phi(K_P) V_P^T and k = sum phi(K_P).",
             [
-                new PendingClaim("C5", "NTK-Attention with phi = Taylor(g) approximates prefix attention; error bound of Theorem B", "ledger v2 port pending"),
+                new Attention.C5TheoremB(),
                 new PendingClaim("C6", "error is 1/poly(m)", "ledger v2 port pending"),
                 new PendingClaim("C7", "NTK-Attention cost is independent of m; memory O(r d + r)", "ledger v2 port pending"),
                 new PendingClaim("C8", "trained Z, k approximate a long prefix (Section 4.4 done correctly)", "ledger v2 port pending"),
