@@ -41,7 +41,7 @@ public sealed class C5TheoremBTests
     [Fact]
     public void AFailedIdentityIsNotSupportedEvenWithoutClaimedPoints()
     {
-        var r = C5TheoremB.Decide(Evidence(1e-6, new("correlated", Point(5, 0, claimed: false))));
+        var r = C5TheoremB.Decide(Evidence(1e-6, new TheoremBPoint("correlated", Point(5, 0, claimed: false))));
         Assert.Equal(Verdict.NotSupported, r.Verdict);
         Assert.Contains("I4", r.Headline, StringComparison.Ordinal);
     }
@@ -49,7 +49,7 @@ public sealed class C5TheoremBTests
     [Fact]
     public void NoClaimedPointIsInconclusiveWithWhatWouldDecide()
     {
-        var r = C5TheoremB.Decide(Evidence(1e-15, new("correlated", Point(5, 0, claimed: false))));
+        var r = C5TheoremB.Decide(Evidence(1e-15, new TheoremBPoint("correlated", Point(5, 0, claimed: false))));
         Assert.Equal(Verdict.Inconclusive, r.Verdict);
         Assert.Contains("eps_g < 1", r.Decider, StringComparison.Ordinal);
     }
