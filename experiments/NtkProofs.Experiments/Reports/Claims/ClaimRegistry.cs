@@ -25,7 +25,7 @@ public static class ClaimRegistry
             "PrefixAttn(X; P) attends from the input's queries over [prefix keys; input keys] (queries from X only, as the paper intends); NTK-Attention replaces the prefix by Z = sum phi(K_P) V_P^T and k = sum phi(K_P).",
             [
                 new Attention.C5TheoremB(),
-                new PendingClaim("C6", "error is 1/poly(m)", "ledger v2 port pending"),
+                new Attention.C6PolynomialRate(),
                 new PendingClaim("C7", "NTK-Attention cost is independent of m; memory O(r d + r)", "ledger v2 port pending"),
                 new PendingClaim("C8", "trained Z, k approximate a long prefix (Section 4.4 done correctly)", "ledger v2 port pending"),
                 new PendingClaim("C13", "the theorem-backed feature map is usable at real scale", "beta on real MiniLM queries against learned prefix keys (issue 9)"),
