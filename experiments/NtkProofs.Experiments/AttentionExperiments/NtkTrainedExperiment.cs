@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using NtkProofs.Attention.Training;
+using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.Sweeps;
 using static TorchSharp.torch;
 
@@ -10,16 +10,16 @@ namespace NtkProofs.Experiments.AttentionExperiments;
 /// NTK-Attention to exact prefix attention on fresh X each step; held-out relative error of the trained Z, k next to the
 /// closed-form Z(P), k(P) and to ignoring the prefix (zero state).
 /// </summary>
-public sealed class NtkTrainedExperiment : IExperiment
+public sealed class NtkTrainedExperiment : TypedExperiment<TrainedResult>
 {
     /// <inheritdoc />
-    public string Name => "ntk-trained";
+    public override string Name => "ntk-trained";
 
     /// <inheritdoc />
-    public string Description => "Trained setting: Adam fit of Z, k against exact prefix attention; held-out error vs closed form";
+    public override string Description => "Trained setting: Adam fit of Z, k against exact prefix attention; held-out error vs closed form";
 
     /// <inheritdoc />
-    public IReadOnlyList<ParameterSpec> Parameters { get; } =
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         ParameterSpec.Int("m", 256, "prefix length", 1, 1 << 20),
         ParameterSpec.Text("feature", "elu1", "feature map: elu1, taylor:G, prf:R"),
@@ -33,7 +33,7 @@ public sealed class NtkTrainedExperiment : IExperiment
     ];
 
     /// <inheritdoc />
-    public JsonObject Run(SweepPoint point, ExperimentContext context)
+    public override TrainedResult Measure(SweepPoint point, ExperimentContext context)
     {
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(context);
@@ -55,16 +55,25 @@ public sealed class NtkTrainedExperiment : IExperiment
         var zero = Of(ZkSource.ZeroState);
         var closed = Of(ZkSource.ClosedForm);
         var trained = Of(ZkSource.Trained);
-        return new JsonObject
-        {
-            ["r"] = closed.FeatureCount,
-            ["feature_name"] = closed.FeatureMap,
-            ["zero_state_error"] = zero.RelativeError,
-            ["closed_form_error"] = closed.RelativeError,
-            ["trained_error"] = trained.RelativeError,
-            ["trained_max_abs_error"] = trained.MaxAbsError,
-            ["final_train_loss"] = double.IsFinite(trained.FinalTrainLoss) ? trained.FinalTrainLoss : null,
-            ["fit_seconds"] = trained.Seconds,
-        };
+        return new TrainedResult(
+            closed.FeatureCount,
+            closed.FeatureMap,
+            zero.RelativeError,
+            closed.RelativeError,
+            trained.RelativeError,
+            trained.MaxAbsError,
+            double.IsFinite(trained.FinalTrainLoss) ? trained.FinalTrainLoss : null,
+            trained.Seconds);
     }
 }
+
+/// <summary>The trained setting at one (m, feature map): held-out relative errors of three Z, k sources.</summary>
+/// <param name="R">Feature dimension r.</param>
+/// <param name="FeatureName">The feature map's name.</param>
+/// <param name="ZeroStateError">Ignoring the prefix (Z = 0, k = 0).</param>
+/// <param name="ClosedFormError">The closed-form Z(P), k(P) of the same feature map.</param>
+/// <param name="TrainedError">The Adam-trained Z, k.</param>
+/// <param name="TrainedMaxAbsError">Largest absolute error of the trained Z, k.</param>
+/// <param name="FinalTrainLoss">Last training loss, or null when not finite.</param>
+/// <param name="FitSeconds">Wall time of the fit.</param>
+public sealed record TrainedResult(long R, string FeatureName, double ZeroStateError, double ClosedFormError, double TrainedError, double TrainedMaxAbsError, double? FinalTrainLoss, double FitSeconds);

@@ -23,4 +23,19 @@ public static class AttentionCriteria
 
     /// <summary>g(m) meets the rate m^-c when its slope is at most this fraction of -c (C6).</summary>
     public const double AdaptiveSlopeFraction = 0.8;
+
+    /// <summary>The sweep of the trained setting (C8).</summary>
+    public const string TrainedConfig = "trained";
+
+    /// <summary>A trained Z, k approximates the prefix when its held-out relative error is at most this (C8).</summary>
+    public const double TrainedErrorGood = 0.05;
+
+    /// <summary>The best trained error at the largest m above this refutes C8 (at the paper's budget).</summary>
+    public const double TrainedErrorBad = 0.1;
+
+    /// <summary>The paper's Adam steps for Section 4.4 (C8's budget).</summary>
+    public const long PaperSteps = 40_000;
+
+    /// <summary>The paper's largest prefix length for Section 4.4, 2^18 (C8's budget).</summary>
+    public const long PaperPrefixMax = 1L << 18;
 }
