@@ -21,7 +21,6 @@ public static class ReportBuilder
     /// <summary>The sections of the report, in order.</summary>
     public static IReadOnlyList<IReportSection> DefaultSections { get; } =
     [
-        new Sections.LemmaSection(),
         new Sections.AttentionSection(),
         new Sections.FineTuningSection(),
     ];
