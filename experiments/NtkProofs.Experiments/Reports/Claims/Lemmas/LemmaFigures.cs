@@ -20,11 +20,15 @@ public static class LemmaFigures
             var ms = r.PrefixLengths.Select(m => (double)m).ToList();
             var gaps = r.GapByPrefixLength;
             int fitStart = LemmaCriteria.ConcentrationFitStart(r.Problem.Sigma);
-            var fit = r.GapSlope(fitStart);
-            series.Add(new FigureSeries(F($"{LemmaSweeps.Label(r.Problem)} sigma={r.Problem.Sigma}: slope {fit.Slope:F2}"), ms, gaps.Select(g => g.Mean).ToList(),
-                ErrorLow: gaps.Select(g => Math.Min(g.StandardDeviation, 0.9 * g.Mean)).ToList(), ErrorHigh: gaps.Select(g => g.StandardDeviation).ToList(), ColorIndex: color));
             var fitMs = ms.Where(m => m >= fitStart).ToList();
-            series.Add(new FigureSeries(string.Empty, fitMs, fitMs.Select(fit.Predict).ToList(), SeriesStyle.DashedLine, ColorIndex: color));
+            LogLogFit? fit = fitMs.Count >= 2 ? r.GapSlope(fitStart) : null; // no fit line without two m in the window
+            series.Add(new FigureSeries(F($"{LemmaSweeps.Label(r.Problem)} sigma={r.Problem.Sigma}: slope {(fit is null ? "n/a" : fit.Value.Slope.ToString("F2", System.Globalization.CultureInfo.InvariantCulture))}"), ms, gaps.Select(g => g.Mean).ToList(),
+                ErrorLow: gaps.Select(g => Math.Min(g.StandardDeviation, 0.9 * g.Mean)).ToList(), ErrorHigh: gaps.Select(g => g.StandardDeviation).ToList(), ColorIndex: color));
+            if (fit is not null)
+            {
+                series.Add(new FigureSeries(string.Empty, fitMs, fitMs.Select(fit.Value.Predict).ToList(), SeriesStyle.DashedLine, ColorIndex: color));
+            }
+
             color++;
         }
 

@@ -103,6 +103,11 @@ public static class LemmaSweeps
     public static NtkProofs.Statistics.ConfidenceInterval Slope(IEnumerable<(int M, double Value)> points, int fromM = 1)
     {
         var groups = points.Where(p => p.M >= fromM).GroupBy(p => p.M).OrderBy(g => g.Key).ToList();
+        if (groups.Count < 2)
+        {
+            return new NtkProofs.Statistics.ConfidenceInterval(double.NaN, double.NaN, double.NaN, 0.95); // no slope from one m
+        }
+
         return NtkProofs.Statistics.BootstrapCi.LogLogSlope(
             groups.Select(g => (double)g.Key).ToList(),
             groups.Select(g => (IReadOnlyList<double>)g.Select(p => Math.Max(p.Value, 1e-300)).ToList()).ToList());
