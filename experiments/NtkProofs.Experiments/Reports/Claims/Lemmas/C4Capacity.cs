@@ -65,6 +65,17 @@ public sealed class C4Capacity : IClaim
                 }
             }
 
+            foreach (var s in settings.Where(s => s.MFit(e.Epsilon) is not null && s.RiseBeyondFit(e.Epsilon) is null))
+            {
+                // Within the replicate spread, so not decisive, but a point estimate against the claim: said in the row.
+                int fit = s.MFit(e.Epsilon)!.Value;
+                var back = s.Points.Where(p => p.PrefixLength > fit && p.Median > e.Epsilon).ToList();
+                if (back.Count > 0)
+                {
+                    against.Add(F($"{name} n c = {s.Targets}: median residual back above eps beyond m_fit = {fit} (worst {back.Max(p => p.Median):E1} at m = {back.MaxBy(p => p.Median)!.PrefixLength}; within the replicate spread)"));
+                }
+            }
+
             if (fits.Select(f => f.Targets).Distinct().Count() < LemmaCriteria.CapacityMinTargetCounts)
             {
                 inconclusive.Add(F($"{name}: only {fits.Count} value(s) of n c: run n in {{4, 8, 16, 32}}"));
