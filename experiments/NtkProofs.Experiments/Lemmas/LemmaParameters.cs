@@ -47,7 +47,8 @@ public static class LemmaParameters
     /// <summary>The lemma problem of a point under the sweep's master seed.</summary>
     /// <param name="point">The point.</param>
     /// <param name="masterSeed">Master seed.</param>
-    public static LemmaProblem Problem(SweepPoint point, long masterSeed)
+    /// <param name="centred">Whether the model trains the centred output.</param>
+    public static LemmaProblem Problem(SweepPoint point, long masterSeed, bool centred = false)
     {
         ArgumentNullException.ThrowIfNull(point);
         return new LemmaProblem(
@@ -58,6 +59,7 @@ public static class LemmaParameters
             point.Real("sigma"),
             point.Text("scale") == "linear" ? OutputScale.Linear : OutputScale.SqrtM,
             point.Real("max_cos"),
-            masterSeed);
+            masterSeed,
+            centred);
     }
 }

@@ -7,6 +7,7 @@ public static class ExperimentRegistry
     [
         new Lemmas.KernelConcentrationExperiment(),
         new Lemmas.LazyTrainingExperiment(),
+        new Lemmas.CapacityExperiment(),
         new AttentionExperiments.NtkIdentitiesExperiment(),
         new AttentionExperiments.NtkBoundExperiment(),
         new AttentionExperiments.NtkTrainedExperiment(),

@@ -48,4 +48,25 @@ public static class LemmaCriteria
     /// <summary>Whether L2's vanishing-drift prediction applies to this value path (it does not for TiedValue).</summary>
     /// <param name="path">Value path.</param>
     public static bool DriftShouldVanish(ValuePath path) => path != ValuePath.TiedValue;
+
+    /// <summary>Slope verdicts need at least this many replicates per m.</summary>
+    public const int MinReplicates = 2;
+
+    /// <summary>Slope verdicts need m_max / m_min at least this (six doublings).</summary>
+    public const int MinPrefixRange = 64;
+
+    /// <summary>C3: the loss must reach this fraction of its start within T (THEORY.md A.2: 1e-6).</summary>
+    public const double ConvergenceTarget = 1e-6;
+
+    /// <summary>C4: m_fit is the smallest m whose median ||F(T) - Y||^2 / ||F(0) - Y||^2 is at most this eps.</summary>
+    public const double CapacityEpsilon = 1e-3;
+
+    /// <summary>
+    /// C4: beyond m_fit the median residual ratio "rises" with m only if it exceeds the ratio at m_fit by more than this
+    /// factor times the replicate spread there (max / min of the replicate ratios), and by at least 2x.
+    /// </summary>
+    public const double CapacityRiseFactor = 2;
+
+    /// <summary>C4: capacity needs at least this many values of n c to say whether m_fit grows.</summary>
+    public const int CapacityMinTargetCounts = 3;
 }

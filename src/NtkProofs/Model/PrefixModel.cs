@@ -12,12 +12,19 @@ public sealed class PrefixModel : IDisposable
 {
     private readonly Tensor prefix;
     private readonly Tensor? values;
+    private readonly Tensor? initialPrefix;
+    private readonly Tensor? initialValues;
 
     /// <summary>Builds a model from explicit parameters (copied).</summary>
     /// <param name="spec">Shape and options; validated.</param>
     /// <param name="prefix">P, m x d.</param>
     /// <param name="values">A (fixed signs) or V (separate values), m x c; must be null for the tied path.</param>
     public PrefixModel(PrefixModelSpec spec, Tensor prefix, Tensor? values)
+        : this(spec, prefix, values, null, null)
+    {
+    }
+
+    private PrefixModel(PrefixModelSpec spec, Tensor prefix, Tensor? values, Tensor? referencePrefix, Tensor? referenceValues)
     {
         ArgumentNullException.ThrowIfNull(spec);
         Spec = spec.Validated();
@@ -60,6 +67,12 @@ public sealed class PrefixModel : IDisposable
         // The model owns its parameters: keep them out of any dispose scope that is active at construction.
         this.prefix = prefix.detach().clone().DetachFromDisposeScope();
         this.values = values?.detach().clone().DetachFromDisposeScope();
+        if (Spec.Centred)
+        {
+            // theta_0 of the centred output: the parameters at construction, unless a clone carries its original's.
+            initialPrefix = (referencePrefix ?? prefix).detach().clone().DetachFromDisposeScope();
+            initialValues = (referenceValues ?? values)?.detach().clone().DetachFromDisposeScope();
+        }
     }
 
     /// <summary>The model's shape and options.</summary>
@@ -73,6 +86,12 @@ public sealed class PrefixModel : IDisposable
 
     /// <summary>The fixed signs A or separate values V (m x c); null on the tied path. Live view; do not dispose.</summary>
     public Tensor? Values => values;
+
+    /// <summary>theta_0's prefix P(0) of a centred model (see <see cref="PrefixModelSpec.Centred"/>); null otherwise. Do not dispose.</summary>
+    public Tensor? InitialPrefix => initialPrefix;
+
+    /// <summary>theta_0's values of a centred model on the fixed and separate paths; null otherwise. Do not dispose.</summary>
+    public Tensor? InitialValues => initialValues;
 
     /// <summary>The value matrix used by the forward pass: the prefix itself on the tied path. Live view.</summary>
     public Tensor ValueMatrix => values ?? prefix;
@@ -115,9 +134,9 @@ public sealed class PrefixModel : IDisposable
     }
 
     /// <summary>A deep copy with its own parameter tensors.</summary>
-    public PrefixModel Clone() => new(Spec, prefix, values);
+    public PrefixModel Clone() => new(Spec, prefix, values, initialPrefix, initialValues);
 
-    /// <summary>Runs the model on n x d inputs and returns S, mu and F.</summary>
+    /// <summary>Runs the model on n x d inputs and returns S, mu and F (F_c = F - F(theta_0) for a centred model; mu is never centred).</summary>
     /// <param name="x">n x d float64 inputs (finite; unit norm is not enforced here, see <see cref="InputValidation"/>).</param>
     public PrefixForward Forward(Tensor x)
     {
@@ -126,6 +145,12 @@ public sealed class PrefixModel : IDisposable
         var weights = nn.functional.softmax(x.mm(prefix.t()), 1);
         var mean = weights.mm(ValueMatrix);
         var output = mean * Alpha;
+        if (initialPrefix is not null)
+        {
+            var reference = nn.functional.softmax(x.mm(initialPrefix.t()), 1).mm(initialValues ?? initialPrefix) * Alpha;
+            output = output - reference;
+        }
+
         return new PrefixForward(weights.MoveToOuterDisposeScope(), mean.MoveToOuterDisposeScope(), output.MoveToOuterDisposeScope());
     }
 
@@ -234,5 +259,7 @@ public sealed class PrefixModel : IDisposable
     {
         prefix.Dispose();
         values?.Dispose();
+        initialPrefix?.Dispose();
+        initialValues?.Dispose();
     }
 }

@@ -7,13 +7,18 @@ namespace NtkProofs.Model;
 /// <param name="OutputDim">c, the output dimension; must equal d for <see cref="ValuePath.TiedValue"/>.</param>
 /// <param name="Sigma">Prefix init scale: rows p_r ~ N(0, sigma^2 I_d).</param>
 /// <param name="Scale">Output scale alpha(m).</param>
+/// <param name="Centred">
+/// Centred output (THEORY.md A.2): the model outputs F_c(x; theta) = F(x; theta) - F(x; theta_0), theta_0 the parameters
+/// the model was built with. Jacobians and kernels are unchanged; only the residual (so the trajectory) changes.
+/// </param>
 public sealed record PrefixModelSpec(
     ValuePath ValuePath,
     int InputDim,
     int PrefixLength,
     int OutputDim,
     double Sigma,
-    OutputScale Scale = OutputScale.SqrtM)
+    OutputScale Scale = OutputScale.SqrtM,
+    bool Centred = false)
 {
     /// <summary>A spec with c = d for the tied path, or the given c otherwise.</summary>
     /// <param name="valuePath">Value path.</param>

@@ -83,6 +83,17 @@ internal static class AutogradReference
         var scores = x.mm(p.t());
         var shifted = scores - scores.max(1, keepdim: true).values.detach();
         var weights = shifted.exp() / shifted.exp().sum(1, keepdim: true);
-        return (weights.mm(value) * model.Alpha, parameters);
+        var output = weights.mm(value) * model.Alpha;
+        if (model.Spec.Centred)
+        {
+            // F_c = F(theta) - F(theta_0), theta_0 recomputed here from the stored initial parameters (a constant).
+            var p0 = model.InitialPrefix!.detach();
+            var v0 = model.Spec.ValuePath == ValuePath.TiedValue ? p0 : model.InitialValues!.detach();
+            var s0 = x.mm(p0.t());
+            var e0 = (s0 - s0.max(1, keepdim: true).values).exp();
+            output = output - ((e0 / e0.sum(1, keepdim: true)).mm(v0) * model.Alpha);
+        }
+
+        return (output, parameters);
     }
 }
