@@ -13,6 +13,7 @@ public static class ExperimentRegistry
         new AttentionExperiments.AttentionBenchExperiment(),
         new AttentionExperiments.ReleasedDefectsExperiment(),
         new FineTuning.FinetuneExperiment(),
+        new WidthExperiments.InferenceOverheadExperiment(),
     ];
 
     /// <summary>All registered experiments.</summary>

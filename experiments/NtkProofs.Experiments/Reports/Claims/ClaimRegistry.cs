@@ -41,7 +41,7 @@ public static class ClaimRegistry
                 new PendingClaim("C10", "NTK-Attention is competitive with LoRA / P-Tuning v2 / full FT at equal parameters", "ledger v2 port pending"),
                 new PendingClaim("C11", "parameter counts as reported", "ledger v2 port pending"),
                 new Width.C14ParameterParity(),
-                new PendingClaim("C16", "NTK-Attention's inference overhead is acceptable next to LoRA", "forward latency of the real encoder (issue 9)"),
+                new Width.C16InferenceOverhead(),
                 new PendingClaim("C19", "a low-rank Z is justified", "singular spectra and accuracy against s (issue 10)"),
                 new PendingClaim("C20", "NTK-Attention is robust to its hyperparameters", "accuracy against r, k init and learning rate (issue 10)"),
             ]),
