@@ -14,6 +14,7 @@ public static class ExperimentRegistry
         new AttentionExperiments.ReleasedDefectsExperiment(),
         new FineTuning.FinetuneExperiment(),
         new WidthExperiments.InferenceOverheadExperiment(),
+        new WidthExperiments.SmallPrefixExperiment(),
     ];
 
     /// <summary>All registered experiments.</summary>

@@ -30,7 +30,7 @@ public static class ClaimRegistry
                 new PendingClaim("C8", "trained Z, k approximate a long prefix (Section 4.4 done correctly)", "ledger v2 port pending"),
                 new PendingClaim("C13", "the theorem-backed feature map is usable at real scale", "beta on real MiniLM queries against learned prefix keys (issue 9)"),
                 new PendingClaim("C15", "NTK-Attention is cheaper than prefix attention at the widths models use", "time and memory at d_model 2048 and 4096 (issue 9)"),
-                new PendingClaim("C17", "NTK-Attention is still useful at small m and at m close to L", "trained setting and closed form at m in {10, 100}, L in {128, 1024} (issue 9)"),
+                new Width.C17SmallPrefix(),
                 new PendingClaim("C12", "released-code defects (double-counted prefix, frozen k, eval dropout, fp32 overflow, model selection on the reported split)", "ledger v2 port pending"),
             ]),
         new ClaimGroup(
