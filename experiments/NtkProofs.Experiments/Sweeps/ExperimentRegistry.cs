@@ -15,6 +15,7 @@ public static class ExperimentRegistry
         new FineTuning.FinetuneExperiment(),
         new WidthExperiments.InferenceOverheadExperiment(),
         new WidthExperiments.SmallPrefixExperiment(),
+        new WidthExperiments.WidthBenchExperiment(),
     ];
 
     /// <summary>All registered experiments.</summary>
