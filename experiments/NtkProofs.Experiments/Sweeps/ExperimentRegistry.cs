@@ -16,6 +16,7 @@ public static class ExperimentRegistry
         new WidthExperiments.InferenceOverheadExperiment(),
         new WidthExperiments.SmallPrefixExperiment(),
         new WidthExperiments.WidthBenchExperiment(),
+        new WidthExperiments.RealBetaExperiment(),
     ];
 
     /// <summary>All registered experiments.</summary>

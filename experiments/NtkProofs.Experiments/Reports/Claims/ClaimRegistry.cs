@@ -28,7 +28,7 @@ public static class ClaimRegistry
                 new PendingClaim("C6", "error is 1/poly(m)", "ledger v2 port pending"),
                 new PendingClaim("C7", "NTK-Attention cost is independent of m; memory O(r d + r)", "ledger v2 port pending"),
                 new PendingClaim("C8", "trained Z, k approximate a long prefix (Section 4.4 done correctly)", "ledger v2 port pending"),
-                new PendingClaim("C13", "the theorem-backed feature map is usable at real scale", "beta on real MiniLM queries against learned prefix keys (issue 9)"),
+                new Width.C13TheoremBInPractice(),
                 new Width.C15WidthCost(),
                 new Width.C17SmallPrefix(),
                 new PendingClaim("C12", "released-code defects (double-counted prefix, frozen k, eval dropout, fp32 overflow, model selection on the reported split)", "ledger v2 port pending"),
