@@ -86,7 +86,11 @@ public sealed class C13TheoremBInPractice : IClaim
         return new C13State(p.Steps, sorted.Count, max, BootstrapCi.Quantile(sorted, 0.99), median, Degree(median, 0.1), Degree(median, 0.01), Degree(max, 0.1), Degree(max, 0.01));
     }
 
-    private static string G(int? g, int d) => g is { } v ? string.Create(CultureInfo.InvariantCulture, $"g {v} (r = {TaylorFeatureMap.FeatureCount(d, v):N0})") : $"g > {MaxDegree}";
+    private static string G(int? g, int d) => g is { } v
+        ? (TaylorFeatureMap.FeatureCount(d, v) is var r && r == long.MaxValue
+            ? string.Create(CultureInfo.InvariantCulture, $"g {v} (r > 9.2e18)")
+            : string.Create(CultureInfo.InvariantCulture, $"g {v} (r = {r:N0})"))
+        : $"g > {MaxDegree}";
 
     /// <summary>The verdict from the beta distributions.</summary>
     /// <param name="e">The evidence.</param>
