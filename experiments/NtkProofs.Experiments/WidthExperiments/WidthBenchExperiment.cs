@@ -78,7 +78,7 @@ public sealed class WidthBenchExperiment : TypedExperiment<WidthBenchResult>
             prefix.Add(new WidthBenchPrefix(m, seconds, peak));
         }
 
-        return new WidthBenchResult(heads, dim, heads * dim, length, causal, reps, before, LoadAverage(), prefix, ntk);
+        return new WidthBenchResult(heads, dim, heads * dim, length, causal, reps, before, LoadAverage(), prefix, ntk, Environment.ProcessorCount);
     }
 
     /// <summary>Median seconds over the repetitions (after one untimed call, which also gives the peak memory).</summary>

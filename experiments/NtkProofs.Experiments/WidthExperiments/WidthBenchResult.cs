@@ -24,4 +24,11 @@ public sealed record WidthBenchNtk(string Feature, long R, double SecondsMedian,
 /// <param name="LoadAverageAfter">/proc/loadavg after.</param>
 /// <param name="Prefix">Streamed prefix attention over m.</param>
 /// <param name="Ntk">NTK-Attention per feature map.</param>
-public sealed record WidthBenchResult(int Heads, int HeadDim, int DModel, int Length, bool Causal, int Repetitions, string LoadAverageBefore, string LoadAverageAfter, IReadOnlyList<WidthBenchPrefix> Prefix, IReadOnlyList<WidthBenchNtk> Ntk);
+/// <param name="Cores">Logical processors of the machine (to read the load average against).</param>
+public sealed record WidthBenchResult(int Heads, int HeadDim, int DModel, int Length, bool Causal, int Repetitions, string LoadAverageBefore, string LoadAverageAfter, IReadOnlyList<WidthBenchPrefix> Prefix, IReadOnlyList<WidthBenchNtk> Ntk, int Cores = 0)
+{
+    /// <summary>The larger 1-minute load average of before and after, or NaN when unknown.</summary>
+    public double PeakLoad => new[] { LoadAverageBefore, LoadAverageAfter }
+        .Select(s => double.TryParse(s.Split(' ')[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) ? v : double.NaN)
+        .DefaultIfEmpty(double.NaN).Max();
+}

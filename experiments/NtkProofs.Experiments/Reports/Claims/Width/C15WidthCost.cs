@@ -49,7 +49,7 @@ public sealed class C15WidthCost : IClaim
 
     /// <summary>The rule in words.</summary>
     public static string Rule => FormattableString.Invariant(
-        $"crossover m* (streamed prefix attention as slow as NTK-Attention, causal forward) per d_model, L and phi: not supported if at some measured width m* > {WidthCriteria.C15RefutedCrossover} for every map at every L; inconclusive if d_model 2048 or 4096 was not measured, or a censored m* cannot be placed against {WidthCriteria.C15SupportedCrossover}; supported if m* <= {WidthCriteria.C15SupportedCrossover} for elu1 and prf at every measured width and L; supported with caveat otherwise (e.g. only taylor:2 above).");
+        $"crossover m* (streamed prefix attention as slow as NTK-Attention, causal forward) per d_model, L and phi: inconclusive if a point was timed while the 1-minute load average exceeded {WidthCriteria.C15MaxLoadPerCore} x the cores (an oversubscribed machine); not supported if at some measured width m* > {WidthCriteria.C15RefutedCrossover} for every map at every L; inconclusive if d_model 2048 or 4096 was not measured, or a censored m* cannot be placed against {WidthCriteria.C15SupportedCrossover}; supported if m* <= {WidthCriteria.C15SupportedCrossover} for elu1 and prf at every measured width and L; supported with caveat otherwise (e.g. only taylor:2 above).");
 
     /// <inheritdoc />
     public ClaimResult Evaluate(ClaimInputs inputs)
@@ -118,9 +118,15 @@ public sealed class C15WidthCost : IClaim
         var undecidable = judged.Where(c => c.Low <= WidthCriteria.C15SupportedCrossover && c.High > WidthCriteria.C15SupportedCrossover).ToList();
         var against = judged.Where(c => c.Low > WidthCriteria.C15SupportedCrossover).Select(c => $"d_model {c.DModel}, L = {c.Length}, {c.Feature}: m* {c.Text} > {WidthCriteria.C15SupportedCrossover}").ToList();
         string headline = judged.Count == 0 ? "no elu1 / prf crossovers" : $"m* elu1/prf: {string.Join(", ", judged.Select(c => $"{c.Feature}@{c.DModel}/L{c.Length} {c.Text}"))}";
+        var loaded = e.Points.Where(p => p.Cores > 0 && p.PeakLoad > WidthCriteria.C15MaxLoadPerCore * p.Cores).ToList();
         Verdict verdict;
         string? decider = null;
-        if (refutedWidths.Count > 0)
+        if (loaded.Count > 0)
+        {
+            verdict = Verdict.Inconclusive;
+            decider = string.Create(CultureInfo.InvariantCulture, $"timings on a quiet machine: {string.Join(", ", loaded.Select(p => $"d_model {p.DModel}, L = {p.Length} ran at load {p.PeakLoad:0.#} on {p.Cores} cores"))}");
+        }
+        else if (refutedWidths.Count > 0)
         {
             verdict = Verdict.NotSupported;
         }

@@ -30,6 +30,9 @@ public static class WidthCriteria
     /// <summary>C15: the crossover m* above which, for every map, the claim is "not supported".</summary>
     public const double C15RefutedCrossover = 1000;
 
+    /// <summary>C15: timings taken while the 1-minute load average exceeded this many times the cores are too noisy to decide.</summary>
+    public const double C15MaxLoadPerCore = 2.0;
+
     /// <summary>C13: the largest even Taylor degree the median head may need at eps = 0.1 for "supported".</summary>
     public const int C13SupportedDegree = 2;
 

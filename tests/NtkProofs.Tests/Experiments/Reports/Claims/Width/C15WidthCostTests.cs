@@ -10,9 +10,10 @@ public sealed class C15WidthCostTests
 {
     /// <summary>Prefix time = m / 1000 s on m = 16 .. 4096; NTK times given per map.</summary>
     private static WidthBenchResult Point(int dModel, params (string Feature, double Seconds)[] ntk) =>
-        new(dModel / 128, 128, dModel, 512, true, 3, "0", "0",
+        new(dModel / 128, 128, dModel, 512, true, 3, "0.5 0.4 0.3", "1.0 0.5 0.3",
             [.. new long[] { 16, 64, 256, 1024, 4096 }.Select(m => new WidthBenchPrefix(m, m / 1000.0, 10))],
-            [.. ntk.Select(n => new WidthBenchNtk(n.Feature, 8, n.Seconds, 20))]);
+            [.. ntk.Select(n => new WidthBenchNtk(n.Feature, 8, n.Seconds, 20))],
+            2);
 
     private static ClaimResult Decide(params WidthBenchResult[] points) => C15WidthCost.Decide(new C15Evidence(points, [2048, 4096]));
 
@@ -54,5 +55,14 @@ public sealed class C15WidthCostTests
         var r = Decide(coarse, Point(4096, ("elu1", 0.05)));
         Assert.Equal(Verdict.Inconclusive, r.Verdict);
         Assert.Contains("cannot be placed", r.Decider, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Timings_on_an_oversubscribed_machine_are_inconclusive()
+    {
+        var loaded = Point(2048, ("elu1", 2), ("prf:256", 3)) with { LoadAverageAfter = "9.5 3 1" };
+        var r = Decide(loaded, Point(4096, ("elu1", 0.05), ("prf:256", 0.1)));
+        Assert.Equal(Verdict.Inconclusive, r.Verdict);
+        Assert.Contains("quiet machine", r.Decider, StringComparison.Ordinal);
     }
 }
