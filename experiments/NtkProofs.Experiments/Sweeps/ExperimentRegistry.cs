@@ -14,6 +14,10 @@ public static class ExperimentRegistry
         new AttentionExperiments.AttentionBenchExperiment(),
         new AttentionExperiments.ReleasedDefectsExperiment(),
         new FineTuning.FinetuneExperiment(),
+        new WidthExperiments.InferenceOverheadExperiment(),
+        new WidthExperiments.SmallPrefixExperiment(),
+        new WidthExperiments.WidthBenchExperiment(),
+        new WidthExperiments.RealBetaExperiment(),
     ];
 
     /// <summary>All registered experiments.</summary>
