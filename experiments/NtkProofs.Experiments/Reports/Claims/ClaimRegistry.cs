@@ -39,7 +39,7 @@ public static class ClaimRegistry
             [
                 new PendingClaim("C9", "low-rank Z loses little versus full Z", "ledger v2 port pending"),
                 new PendingClaim("C10", "NTK-Attention is competitive with LoRA / P-Tuning v2 / full FT at equal parameters", "ledger v2 port pending"),
-                new PendingClaim("C11", "parameter counts as reported", "ledger v2 port pending"),
+                new NtkProofs.Experiments.Reports.Claims.FineTuning.C11ParameterCounts(),
                 new PendingClaim("C14", "NTK-Attention is parameter-efficient next to prefix tuning", "counts from public configs (issue 9)"),
                 new PendingClaim("C16", "NTK-Attention's inference overhead is acceptable next to LoRA", "forward latency of the real encoder (issue 9)"),
                 new PendingClaim("C19", "a low-rank Z is justified", "singular spectra and accuracy against s (issue 10)"),
