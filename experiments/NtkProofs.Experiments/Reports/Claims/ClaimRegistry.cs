@@ -38,7 +38,7 @@ public static class ClaimRegistry
             "all-MiniLM-L6-v2 rebuilt in TorchSharp, frozen, with one adapter per run and a trained classification head.",
             [
                 new NtkProofs.Experiments.Reports.Claims.FineTuning.C9LowRankZ(),
-                new PendingClaim("C10", "NTK-Attention is competitive with LoRA / P-Tuning v2 / full FT at equal parameters", "ledger v2 port pending"),
+                new NtkProofs.Experiments.Reports.Claims.FineTuning.C10NtkCompetitive(),
                 new NtkProofs.Experiments.Reports.Claims.FineTuning.C11ParameterCounts(),
                 new PendingClaim("C14", "NTK-Attention is parameter-efficient next to prefix tuning", "counts from public configs (issue 9)"),
                 new PendingClaim("C16", "NTK-Attention's inference overhead is acceptable next to LoRA", "forward latency of the real encoder (issue 9)"),
