@@ -23,7 +23,6 @@ public static class ReportBuilder
     [
         new Sections.LemmaSection(),
         new Sections.AttentionSection(),
-        new Sections.FineTuningSection(),
     ];
 
     /// <summary>Builds every section and writes the report files.</summary>

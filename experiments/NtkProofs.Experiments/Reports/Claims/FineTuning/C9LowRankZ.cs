@@ -112,7 +112,7 @@ public sealed class C9LowRankZ : IClaim
         }
 
         var runs = Configs.SelectMany(c => FinetuneRun.From(inputs.Context.Sweep(c))).ToList();
-        return Decide(Gather(runs)) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)] };
+        return Decide(Gather(runs)) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)], Figures = FineTuningFigures.AccuracyAgainstParameters(runs), Details = FineTuningFigures.Table(runs) };
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
