@@ -187,6 +187,8 @@ public sealed class FinetuneExperiment : IExperiment
         {
             ["test_accuracy"] = result.Test.Accuracy,
             ["validation_accuracy"] = result.Validation.Accuracy,
+            ["test_correct"] = result.Test.Correct,
+            ["validation_correct"] = result.Validation.Correct,
             ["test_loss"] = result.Test.Loss,
             ["test_examples"] = result.Test.Count,
             ["validation_examples"] = result.Validation.Count,

@@ -58,6 +58,12 @@ public sealed record FinetuneRun(
     public static IReadOnlyList<string> MethodOrder { get; } =
         [HeadOnlyConfig.MethodName, FullFineTuningConfig.MethodName, LoraAdapterConfig.MethodName, PrefixTuningAdapterConfig.MethodName, NtkAttentionAdapterConfig.MethodName];
 
+    /// <summary>Per-example test correctness ('0'/'1', test examples in split order); empty for records written before it was stored.</summary>
+    public string TestCorrect { get; init; } = string.Empty;
+
+    /// <summary>Per-example validation correctness ('0'/'1'); empty for older records.</summary>
+    public string ValidationCorrect { get; init; } = string.Empty;
+
     /// <summary>The display name of the method family.</summary>
     public string Family => FamilyName(Method);
 
@@ -114,7 +120,11 @@ public sealed record FinetuneRun(
             L("steps"),
             F($"{p.Int("steps")} steps of batch {p.Int("batch")}, max length {p.Int("max_length")}"),
             D("learning_rate"),
-            L("test_examples"));
+            L("test_examples"))
+        {
+            TestCorrect = r["test_correct"]?.Deserialize<string>() ?? string.Empty,
+            ValidationCorrect = r["validation_correct"]?.Deserialize<string>() ?? string.Empty,
+        };
     }
 
     /// <summary>The parsed runs of a sweep (empty for null).</summary>

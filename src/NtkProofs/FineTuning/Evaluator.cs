@@ -29,6 +29,7 @@ public static class Evaluator
         model.eval();
         long correct = 0;
         double lossSum = 0;
+        var flags = new System.Text.StringBuilder(examples.Count);
         try
         {
             for (int start = 0; start < examples.Count; start += batchSize)
@@ -40,7 +41,13 @@ public static class Evaluator
                 var target = tensor(chunk.Select(e => (long)e.Label).ToArray());
                 var logits = model.forward(batch.InputIds, batch.AttentionMask);
                 lossSum += nn.functional.cross_entropy(logits, target, reduction: nn.Reduction.Sum).item<float>();
-                correct += logits.argmax(1).eq(target).sum().item<long>();
+                var hits = logits.argmax(1).eq(target).cpu().data<bool>().ToArray();
+                foreach (bool hit in hits)
+                {
+                    flags.Append(hit ? '1' : '0');
+                    correct += hit ? 1 : 0;
+                }
+
                 onBatch?.Invoke(Math.Min(start + batchSize, examples.Count));
             }
         }
@@ -49,6 +56,6 @@ public static class Evaluator
             model.train(wasTraining);
         }
 
-        return new EvaluationResult((double)correct / examples.Count, lossSum / examples.Count, examples.Count);
+        return new EvaluationResult((double)correct / examples.Count, lossSum / examples.Count, examples.Count) { Correct = flags.ToString() };
     }
 }

@@ -37,9 +37,9 @@ public static class ClaimRegistry
             "NTK-Attention as a fine-tuning adapter (THEORY.md Part C)",
             "all-MiniLM-L6-v2 rebuilt in TorchSharp, frozen, with one adapter per run and a trained classification head.",
             [
-                new PendingClaim("C9", "low-rank Z loses little versus full Z", "ledger v2 port pending"),
-                new PendingClaim("C10", "NTK-Attention is competitive with LoRA / P-Tuning v2 / full FT at equal parameters", "ledger v2 port pending"),
-                new PendingClaim("C11", "parameter counts as reported", "ledger v2 port pending"),
+                new FineTuning.C9LowRankZ(),
+                new FineTuning.C10NtkCompetitive(),
+                new FineTuning.C11ParameterCounts(),
                 new Width.C14ParameterParity(),
                 new Width.C16InferenceOverhead(),
                 new PendingClaim("C19", "a low-rank Z is justified", "singular spectra and accuracy against s (issue 10)"),

@@ -41,6 +41,11 @@ public sealed class FinetuneExperimentTests
         Assert.InRange(result["test_accuracy"]!.GetValue<double>(), 0, 1);
         Assert.InRange(result["validation_accuracy"]!.GetValue<double>(), 0, 1);
         Assert.Equal(16, result["test_examples"]!.GetValue<int>());
+        // Per-example correctness, one flag per test sentence, agreeing with the accuracy (paired comparisons need it).
+        string testCorrect = result["test_correct"]!.GetValue<string>();
+        Assert.Equal(16, testCorrect.Length);
+        Assert.Equal(result["test_accuracy"]!.GetValue<double>(), NtkProofs.Statistics.Correctness.Decode(testCorrect).Count(c => c) / 16.0, 12);
+        Assert.Equal(16, result["validation_correct"]!.GetValue<string>().Length);
         Assert.Equal(3, result["steps"]!.GetValue<int>());
         Assert.Equal(methodLearningRate, result["learning_rate"]!.GetValue<double>());
         long trainable = result["trainable_params"]!.GetValue<long>();

@@ -1,0 +1,23 @@
+namespace NtkProofs.Experiments.Reports.Claims.FineTuning;
+
+/// <summary>Thresholds of the fine-tuning claims (C9, C10, C11), fixed before looking at the data.</summary>
+public static class FineTuningCriteria
+{
+    /// <summary>Non-inferiority margin in accuracy points (C9, C10).</summary>
+    public const double MarginPoints = 1.0;
+
+    /// <summary>Paired seeds below which a comparison is inconclusive whatever its CI (seed spread unmeasured).</summary>
+    public const int MinimumSeeds = 2;
+
+    /// <summary>Seeds of the projected experiment named in an inconclusive row's "what would decide".</summary>
+    public const int TargetSeeds = 5;
+
+    /// <summary>A baseline may have at most this many times the trainable parameters of the NTK-Attention configuration (C10).</summary>
+    public const double ParameterBudgetRatio = 2.0;
+
+    /// <summary>Config of the baseline grid.</summary>
+    public const string BaselineConfig = "finetune";
+
+    /// <summary>Config of the NTK-Attention grid.</summary>
+    public const string NtkConfig = "finetune-ntk";
+}
