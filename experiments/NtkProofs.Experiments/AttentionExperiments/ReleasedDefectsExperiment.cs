@@ -26,10 +26,12 @@ public sealed class ReleasedDefectsExperiment : TypedExperiment<ReleasedDefectsR
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(context);
         var d = ReleasedDefects.Measure(Seeds.Derive(context.MasterSeed, 42, point.Int("replicate")));
+        var selection = ModelSelectionLeak.Measure(Seeds.Derive(context.MasterSeed, 43, point.Int("replicate")));
         return new ReleasedDefectsResult(
             d.DoubleCountingReleasedError, d.DoubleCountingIntendedError, d.DoubleCountingReproduced,
             d.FrozenKGradientAtZero, d.FrozenKMovedFromZero, d.FrozenKMovedFromSmall, d.FrozenKReproduced,
             d.OverflowRowMax, d.ExactAtOverflow, d.StableErrorAtOverflow, d.OverflowReproduced,
-            d.EvalDropoutDifference, d.OurEvalDifference, d.EvalDropoutReproduced);
+            d.EvalDropoutDifference, d.OurEvalDifference, d.EvalDropoutReproduced,
+            selection.Optimism, selection.OptimismSe, selection.Disagreement);
     }
 }

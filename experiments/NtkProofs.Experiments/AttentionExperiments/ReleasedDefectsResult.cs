@@ -19,6 +19,9 @@ namespace NtkProofs.Experiments.AttentionExperiments;
 /// <param name="EvalDropoutDifference">max |out1 - out2| of two evaluation calls of the released pattern.</param>
 /// <param name="OurEvalDifference">The same for our NtkAttention.</param>
 /// <param name="EvalDropoutReproduced">The library's reading of evaluation dropout.</param>
+/// <param name="ModelSelectionOptimism">Mean accuracy on the selection ("test") split minus a fresh split at the selected checkpoint (fifth defect; null in rows stored before it).</param>
+/// <param name="ModelSelectionOptimismSe">Its standard error over replicates.</param>
+/// <param name="ModelSelectionDisagreement">Fraction of replicates where two "test" splits select different checkpoints.</param>
 public sealed record ReleasedDefectsResult(
     double? DoubleCountingReleasedError,
     double? DoubleCountingIntendedError,
@@ -33,4 +36,7 @@ public sealed record ReleasedDefectsResult(
     bool OverflowReproduced,
     double? EvalDropoutDifference,
     double? OurEvalDifference,
-    bool EvalDropoutReproduced);
+    bool EvalDropoutReproduced,
+    double? ModelSelectionOptimism = null,
+    double? ModelSelectionOptimismSe = null,
+    double? ModelSelectionDisagreement = null);

@@ -71,4 +71,7 @@ public static class AttentionCriteria
 
     /// <summary>Our stable float32 forward must stay below this relative error at the overflow point (C12).</summary>
     public const double OverflowStableErrorMax = 1e-3;
+
+    /// <summary>The normal quantile of the 95% CI on the model-selection optimism (C12).</summary>
+    public const double SelectionZ = 1.96;
 }

@@ -16,7 +16,7 @@ public sealed class C12ReleasedDefects : IClaim
 {
     /// <summary>The rule, in words.</summary>
     public static readonly string Rule = string.Create(CultureInfo.InvariantCulture,
-        $"supported if every defect reproduces against the faithful ports: double counting (Z = 0, k = 0 relative error < {AttentionCriteria.DoubleCountingExactMax:E0} in the released script while ignoring the prefix costs > {AttentionCriteria.DoubleCountingEffectMin:E0} as intended), frozen k (zero gradient and no movement from kappa = 0 while kappa = 0.01 moves > {AttentionCriteria.FrozenKSmallMoveMin:E0}), float32 overflow (prefix term dropped from a row max in [{AttentionCriteria.OverflowRowMaxRange.Min}, {AttentionCriteria.OverflowRowMaxRange.Max}], our stable forward < {AttentionCriteria.OverflowStableErrorMax:E0} there), evaluation dropout (two evaluation calls differ, ours do not); not supported if a measured defect does not reproduce (the released code is then not defective as stated); inconclusive if the sweep lacks a defect's measurement");
+        $"supported if every defect reproduces against the faithful ports: double counting (Z = 0, k = 0 relative error < {AttentionCriteria.DoubleCountingExactMax:E0} in the released script while ignoring the prefix costs > {AttentionCriteria.DoubleCountingEffectMin:E0} as intended), frozen k (zero gradient and no movement from kappa = 0 while kappa = 0.01 moves > {AttentionCriteria.FrozenKSmallMoveMin:E0}), float32 overflow (prefix term dropped from a row max in [{AttentionCriteria.OverflowRowMaxRange.Min}, {AttentionCriteria.OverflowRowMaxRange.Max}], our stable forward < {AttentionCriteria.OverflowStableErrorMax:E0} there), evaluation dropout (two evaluation calls differ, ours do not), model selection on the reported split (the accuracy on the selection split exceeds a fresh split's, 95% CI above 0, and two test splits pick different checkpoints); not supported if a measured defect does not reproduce (the released code is then not defective as stated); inconclusive if the sweep lacks a defect's measurement");
 
     /// <inheritdoc />
     public string Id => "C12";
@@ -61,6 +61,9 @@ public sealed class C12ReleasedDefects : IClaim
             new DefectReading("dropout on phi(Q) stays active at evaluation",
                 Has(r.EvalDropoutDifference, r.OurEvalDifference) ? F($"two evaluation calls differ by {r.EvalDropoutDifference:E2} (ours: {r.OurEvalDifference:E1})") : string.Empty,
                 Has(r.EvalDropoutDifference, r.OurEvalDifference) ? r.EvalDropoutDifference > 0 && r.OurEvalDifference == 0 : null),
+            new DefectReading("model selection on the reported (test) split",
+                Has(r.ModelSelectionOptimism, r.ModelSelectionOptimismSe, r.ModelSelectionDisagreement) ? F($"reported accuracy optimistic by {r.ModelSelectionOptimism:F3} +- {AttentionCriteria.SelectionZ * (r.ModelSelectionOptimismSe ?? 0):F3} (95% CI) vs a fresh split; two test splits pick different checkpoints in {r.ModelSelectionDisagreement:P0} of replicates") : string.Empty,
+                Has(r.ModelSelectionOptimism, r.ModelSelectionOptimismSe, r.ModelSelectionDisagreement) ? r.ModelSelectionOptimism - (AttentionCriteria.SelectionZ * r.ModelSelectionOptimismSe) > 0 && r.ModelSelectionDisagreement > 0 : null),
         ];
     }
 

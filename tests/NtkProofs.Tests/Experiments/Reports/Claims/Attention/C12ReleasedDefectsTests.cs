@@ -12,14 +12,15 @@ public sealed class C12ReleasedDefectsTests
         0, 0.3, true,
         0, 0, 0.02, true,
         88.7, 0.4, 1e-6, true,
-        0.05, 0, true);
+        0.05, 0, true,
+        0.04, 0.005, 0.6);
 
     [Fact]
     public void EveryDefectReproducingIsSupported()
     {
         var r = C12ReleasedDefects.Decide(AllReproduced);
         Assert.Equal(Verdict.Supported, r.Verdict);
-        Assert.Contains("4/4", r.Headline, StringComparison.Ordinal);
+        Assert.Contains("5/5", r.Headline, StringComparison.Ordinal);
         Assert.Contains("| yes |", r.Details, StringComparison.Ordinal);
     }
 
@@ -49,11 +50,27 @@ public sealed class C12ReleasedDefectsTests
     }
 
     [Fact]
+    public void SelectionOptimismWithinNoiseIsNotSupported()
+    {
+        var r = C12ReleasedDefects.Decide(AllReproduced with { ModelSelectionOptimism = 0.005, ModelSelectionOptimismSe = 0.005 });
+        Assert.Equal(Verdict.NotSupported, r.Verdict);
+        Assert.Contains("model selection", r.Headline, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RowsStoredBeforeTheFifthDefectAreInconclusive()
+    {
+        var r = C12ReleasedDefects.Decide(AllReproduced with { ModelSelectionOptimism = null, ModelSelectionOptimismSe = null, ModelSelectionDisagreement = null });
+        Assert.Equal(Verdict.Inconclusive, r.Verdict);
+        Assert.Contains("model selection", r.Decider, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AMissingMeasurementIsInconclusiveAndNamesIt()
     {
         var r = C12ReleasedDefects.Decide(AllReproduced with { DoubleCountingReleasedError = null });
         Assert.Equal(Verdict.Inconclusive, r.Verdict);
-        Assert.Contains("3/4 reproduced, 1 not measured", r.Headline, StringComparison.Ordinal);
+        Assert.Contains("4/5 reproduced, 1 not measured", r.Headline, StringComparison.Ordinal);
         Assert.Contains("double counting", r.Decider, StringComparison.Ordinal);
     }
 
