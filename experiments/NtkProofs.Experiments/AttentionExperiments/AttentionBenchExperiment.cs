@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using NtkProofs.Experiments.Benchmarks;
+using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.Sweeps;
 using NtkProofs.Numerics;
 
@@ -12,16 +12,16 @@ namespace NtkProofs.Experiments.AttentionExperiments;
 /// a grid of m, the crossover m*, flatness of NTK time in m; optionally the PyTorch baselines. Timings are not deterministic,
 /// so a resumed report keeps the stored measurement.
 /// </summary>
-public sealed class AttentionBenchExperiment : IExperiment
+public sealed class AttentionBenchExperiment : TypedExperiment<AttentionBenchResult>
 {
     /// <inheritdoc />
-    public string Name => "attention-bench";
+    public override string Name => "attention-bench";
 
     /// <inheritdoc />
-    public string Description => "Complexity: PrefixAttention (streamed) vs NtkAttention time and memory over m, crossover m*";
+    public override string Description => "Complexity: PrefixAttention (streamed) vs NtkAttention time and memory over m, crossover m*";
 
     /// <inheritdoc />
-    public IReadOnlyList<ParameterSpec> Parameters { get; } =
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
         ParameterSpec.Text("lengths", "128", "input lengths L, comma-separated"),
         ParameterSpec.Int("from", 4, "smallest m = 2^from", 0, 24),
@@ -39,7 +39,7 @@ public sealed class AttentionBenchExperiment : IExperiment
     ];
 
     /// <inheritdoc />
-    public JsonObject Run(SweepPoint point, ExperimentContext context)
+    public override AttentionBenchResult Measure(SweepPoint point, ExperimentContext context)
     {
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(context);
@@ -69,18 +69,7 @@ public sealed class AttentionBenchExperiment : IExperiment
         try
         {
             var result = AttentionBenchmarkRun.Execute(options, point.Text("python"), threads);
-            var json = new JsonObject
-            {
-                ["rows"] = JsonSerializer.SerializeToNode(result.Rows, SnakeCase),
-                ["summary"] = JsonSerializer.SerializeToNode(result.Summary, SnakeCase),
-                ["python_error"] = result.PythonError,
-                ["python_info"] = result.PythonInfo is { } info ? JsonNode.Parse(info.GetRawText()) : null,
-                ["load_before"] = result.LoadBefore,
-                ["load_after"] = result.LoadAfter,
-                ["seconds"] = result.Elapsed.TotalSeconds,
-                ["torch_threads"] = threads,
-            };
-            return json;
+            return new AttentionBenchResult(result.Rows, result.Summary, result.PythonError, result.PythonInfo, result.LoadBefore, result.LoadAfter, result.Elapsed.TotalSeconds, threads);
         }
         finally
         {

@@ -26,12 +26,12 @@ public static class ClaimRegistry
             [
                 new Attention.C5TheoremB(),
                 new Attention.C6PolynomialRate(),
-                new PendingClaim("C7", "NTK-Attention cost is independent of m; memory O(r d + r)", "ledger v2 port pending"),
+                new Attention.C7Cost(),
                 new Attention.C8TrainedSetting(),
                 new Width.C13TheoremBInPractice(),
                 new Width.C15WidthCost(),
                 new Width.C17SmallPrefix(),
-                new PendingClaim("C12", "released-code defects (double-counted prefix, frozen k, eval dropout, fp32 overflow, model selection on the reported split)", "ledger v2 port pending"),
+                new Attention.C12ReleasedDefects(),
             ]),
         new ClaimGroup(
             "NTK-Attention as a fine-tuning adapter (THEORY.md Part C)",

@@ -38,4 +38,40 @@ public static class AttentionCriteria
 
     /// <summary>The paper's largest prefix length for Section 4.4, 2^18 (C8's budget).</summary>
     public const long PaperPrefixMax = 1L << 18;
+
+    /// <summary>The sweep of the cost benchmark (C7).</summary>
+    public const string BenchConfig = "bench";
+
+    /// <summary>NTK forward time or peak memory counts as flat in m when its fitted log-log slope against m is at most this (C7).</summary>
+    public const double CostFlatSlopeMax = 0.1;
+
+    /// <summary>Fewer m points than this in an NTK time series cannot decide flatness (C7).</summary>
+    public const int CostMinMPoints = 3;
+
+    /// <summary>Prefix lengths used in practice (PAPER.md, reviewers: 10-200); a crossover m* above this is a caveat (C7).</summary>
+    public const double PracticalPrefixLength = 200;
+
+    /// <summary>A crossover m* above this for every feature map refutes the cost claim in practice (C7).</summary>
+    public const double CrossoverMax = 1000;
+
+    /// <summary>The sweep of the released code's defects (C12).</summary>
+    public const string DefectsConfig = "defects";
+
+    /// <summary>Z = 0, k = 0 counts as "exact" in the released error script below this relative error (C12).</summary>
+    public const double DoubleCountingExactMax = 1e-6;
+
+    /// <summary>Ignoring the prefix must cost at least this relative error in the intended comparison (C12).</summary>
+    public const double DoubleCountingEffectMin = 1e-2;
+
+    /// <summary>A small nonzero kappa init must move by more than this, so that the frozen k at 0 is the defect (C12).</summary>
+    public const double FrozenKSmallMoveMin = 1e-3;
+
+    /// <summary>The float32 overflow must start within this range of row max around ln(FLT_MAX) = 88.72 (C12).</summary>
+    public static (double Min, double Max) OverflowRowMaxRange => (85, 92);
+
+    /// <summary>Our stable float32 forward must stay below this relative error at the overflow point (C12).</summary>
+    public const double OverflowStableErrorMax = 1e-3;
+
+    /// <summary>The normal quantile of the 95% CI on the model-selection optimism (C12).</summary>
+    public const double SelectionZ = 1.96;
 }
