@@ -57,6 +57,11 @@ public static class CliRunner
             error.WriteLine($"error: {OneLine(e)}");
             return ExitCodes.BadInput;
         }
+        catch (NonFiniteResultException e)
+        {
+            error.WriteLine($"error: {OneLine(e)}");
+            return ExitCodes.CheckFailed;
+        }
         catch (UnauthorizedAccessException e)
         {
             error.WriteLine($"error: permission denied: {OneLine(e)} (is the output folder read-only?)");
@@ -80,6 +85,13 @@ public static class CliRunner
     private static string OneLine(Exception e)
     {
         var message = e.Message;
+        int native = message.IndexOf("Exception raised from", StringComparison.Ordinal);
+        if (native > 0)
+        {
+            message = message[..native];
+        }
+
+        message = message.Split('\n')[0];
         if (e.InnerException is { } inner && !message.Contains(inner.Message, StringComparison.Ordinal))
         {
             message += $" ({inner.Message})";
