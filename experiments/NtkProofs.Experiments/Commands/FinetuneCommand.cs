@@ -74,7 +74,7 @@ public sealed class FinetuneCommand : ICliCommand
             Set("batch_size", parse.GetValue(batch));
             if (parse.GetValue(lr) is { } lrValue && !(double.IsFinite(lrValue) && lrValue > 0))
             {
-                throw new CliInputException(FormattableString.Invariant($"--lr must be a finite number > 0, got {lrValue}"));
+                throw new CliInputException(FormattableString.Invariant($"--lr: the learning rate must be a finite number > 0, got {lrValue}"));
             }
 
             Set("learning_rate", parse.GetValue(lr));

@@ -204,4 +204,94 @@ public sealed class BadInputTableTests : IDisposable
         Assert.DoesNotContain("Unhandled exception", err, StringComparison.Ordinal);
         Assert.Equal(before, Snapshot());
     }
+
+    /// <summary>Two same-seed runs of kernel and attention write bit-identical files, and MKL_CBWR is set by default.</summary>
+    [Fact]
+    public void Two_same_seed_runs_are_bit_identical()
+    {
+        string kin = Path.Combine(root, "kin"), ain = Path.Combine(root, "ain");
+        WriteInputs(kin);
+        WriteAttentionInputs(ain);
+        var hashes = new List<Dictionary<string, string>>();
+        for (int run = 0; run < 2; run++)
+        {
+            string kout = Path.Combine(root, $"kout{run}"), aout = Path.Combine(root, $"aout{run}");
+            Assert.Equal(ExitCodes.Success, CliRunner.Run(["kernel", "--in", kin, "--out", kout], TextWriter.Null, TextWriter.Null));
+            Assert.Equal(ExitCodes.Success, CliRunner.Run(["attention", "--in", ain, "--out", aout, "--feature", "prf:16"], TextWriter.Null, TextWriter.Null));
+            hashes.Add(new[] { kout, aout }.SelectMany(d => Directory.GetFiles(d))
+                .Where(f => !f.EndsWith(".json", StringComparison.Ordinal))
+                .ToDictionary(f => Path.GetFileName(Path.GetDirectoryName(f))![..4] + "/" + Path.GetFileName(f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f)))));
+        }
+
+        Assert.Equal(7, hashes[0].Count);
+        Assert.Equal(hashes[0], hashes[1]);
+        Assert.False(string.IsNullOrEmpty(Environment.GetEnvironmentVariable(NtkProofs.Numerics.DeterministicBlas.Variable)));
+    }
+
+    /// <summary>A read-only and a full output filesystem (a 1 MiB tmpfs, root only): exit 1, one line, earlier outputs kept.</summary>
+    [Fact]
+    public void Read_only_and_full_output_filesystems_fail_cleanly_and_keep_earlier_outputs()
+    {
+        if (Environment.UserName != "root" || !OperatingSystem.IsLinux())
+        {
+            Console.WriteLine("skipped: mounting a tmpfs needs root");
+            return;
+        }
+
+        string mount = Path.Combine(root, "mnt");
+        Directory.CreateDirectory(mount);
+        if (!Sh($"mount -t tmpfs -o size=64k tmpfs {mount}"))
+        {
+            Console.WriteLine("skipped: mount -t tmpfs failed (no CAP_SYS_ADMIN in this container)");
+            return;
+        }
+
+        try
+        {
+            string kin = Path.Combine(root, "kin");
+            WriteInputs(kin);
+            string outDir = Path.Combine(mount, "out");
+            Directory.CreateDirectory(outDir);
+            File.WriteAllText(Path.Combine(outDir, "summary.json"), "{\"earlier\": true}");
+
+            // Full: fill the filesystem, then run.
+            using (var filler = File.Create(Path.Combine(mount, "filler")))
+            {
+                try
+                {
+                    filler.Write(new byte[1 << 20]);
+                }
+                catch (IOException)
+                {
+                    // Expected: the disk is now full.
+                }
+            }
+
+            var err = new StringWriter(CultureInfo.InvariantCulture);
+            int code = CliRunner.Run(["kernel", "--in", kin, "--out", outDir], TextWriter.Null, err);
+            Assert.True(code == ExitCodes.CheckFailed, err.ToString());
+            Assert.DoesNotContain("   at ", err.ToString(), StringComparison.Ordinal);
+            Assert.Equal("{\"earlier\": true}", File.ReadAllText(Path.Combine(outDir, "summary.json")));
+            File.Delete(Path.Combine(mount, "filler"));
+
+            // Read-only.
+            Assert.True(Sh($"mount -o remount,ro {mount}"));
+            err = new StringWriter(CultureInfo.InvariantCulture);
+            code = CliRunner.Run(["kernel", "--in", kin, "--out", outDir], TextWriter.Null, err);
+            Assert.True(code == ExitCodes.CheckFailed, err.ToString());
+            Assert.Contains("read-only", err.ToString(), StringComparison.OrdinalIgnoreCase);
+            Assert.Equal("{\"earlier\": true}", File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        }
+        finally
+        {
+            Sh($"umount {mount}");
+        }
+    }
+
+    private static bool Sh(string command)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", command + " 2>/dev/null"]) { UseShellExecute = false })!;
+        process.WaitForExit();
+        return process.ExitCode == 0;
+    }
 }
