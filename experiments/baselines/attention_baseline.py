@@ -171,6 +171,13 @@ def main():
     config = torch.__config__.show() if hasattr(torch, "__config__") else ""
     blas_match = re.search(r"BLAS_INFO=([^,\s]+)", config)
     blas = blas_match.group(1) if blas_match else "unknown"
+    # The BLAS actually loaded (Debian's alternatives pick it at run time): the reference libblas is ~30x slower.
+    try:
+        with open("/proc/self/maps") as maps:
+            loaded = sorted({line.split()[-1] for line in maps if re.search(r"(blas|mkl)[^/]*\.so", line.split()[-1])})
+    except OSError:
+        loaded = []
+    reference_blas = any(re.search(r"/blas/libblas\.so", path) for path in loaded) and not any("openblas" in path or "mkl" in path for path in loaded)
     print(json.dumps({
         "python": sys.version.split()[0],
         "executable": sys.executable,
@@ -178,6 +185,8 @@ def main():
         "threads": torch.get_num_threads(),
         "interop_threads": torch.get_num_interop_threads(),
         "blas": blas,
+        "blas_loaded": loaded,
+        "reference_blas": reference_blas,
         "machine": platform.platform(),
         "heads": args.heads,
         "dim": args.dim,

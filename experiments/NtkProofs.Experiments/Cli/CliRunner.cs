@@ -26,6 +26,7 @@ public static class CliRunner
     {
         output ??= Console.Out;
         error ??= Console.Error;
+        DeterministicBlas.Ensure();
         var root = BuildRoot();
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -50,10 +51,52 @@ public static class CliRunner
             TorchRuntime.Configure();
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or CliInputException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or CliInputException
+            or System.Text.DecoderFallbackException or System.Text.Json.JsonException or FormatException)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {OneLine(e)}");
             return ExitCodes.BadInput;
         }
+        catch (NonFiniteResultException e)
+        {
+            error.WriteLine($"error: {OneLine(e)}");
+            return ExitCodes.CheckFailed;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            error.WriteLine($"error: permission denied: {OneLine(e)} (is the output folder read-only?)");
+            return ExitCodes.CheckFailed;
+        }
+        catch (IOException e)
+        {
+            error.WriteLine($"error: input/output failure: {OneLine(e)} (is the disk full or the output path a file?)");
+            return ExitCodes.CheckFailed;
+        }
+#pragma warning disable CA1031 // The top-level guard: no exception may reach the user as a stack trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            error.WriteLine($"error: {e.GetType().Name}: {OneLine(e)}");
+            return ExitCodes.CheckFailed;
+        }
+    }
+
+    /// <summary>The exception's message (and its inner one's) on one line.</summary>
+    private static string OneLine(Exception e)
+    {
+        var message = e.Message;
+        int native = message.IndexOf("Exception raised from", StringComparison.Ordinal);
+        if (native > 0)
+        {
+            message = message[..native];
+        }
+
+        message = message.Split('\n')[0];
+        if (e.InnerException is { } inner && !message.Contains(inner.Message, StringComparison.Ordinal))
+        {
+            message += $" ({inner.Message})";
+        }
+
+        return message.ReplaceLineEndings(" ").Trim();
     }
 }

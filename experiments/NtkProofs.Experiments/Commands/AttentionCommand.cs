@@ -58,6 +58,16 @@ public sealed class AttentionCommand : ICliCommand
             throw new CliInputException($"WK.npy has {wk.shape[1]} columns but WQ.npy has d_h = {dh} (dimension mismatch)");
         }
 
+        if (length == 0)
+        {
+            throw new CliInputException("X.npy has L = 0 rows: the sequence must hold at least one token");
+        }
+
+        if (m == 0)
+        {
+            throw new CliInputException("P.npy has m = 0 rows: the prefix must hold at least one token (as for kernel)");
+        }
+
         if (p.shape[1] != dim)
         {
             throw new CliInputException($"P.npy has {p.shape[1]} columns but X.npy has D = {dim} (dimension mismatch)");
@@ -88,12 +98,19 @@ public sealed class AttentionCommand : ICliCommand
         double valueMax = TheoremB.ValueMax(v, prefixValues);
         TheoremBBound? bound = phi is TaylorFeatureMap taylor ? TheoremB.Evaluate(beta, taylor.Degree, valueMax) : null;
 
-        outDir.Create();
-        NpyFile.Write(Path.Combine(outDir.FullName, "prefix.npy"), NpyArray.FromTensor(exact.reshape(length, dv)));
-        NpyFile.Write(Path.Combine(outDir.FullName, "ntk.npy"), NpyArray.FromTensor(ntk.reshape(length, dv)));
-        NpyFile.Write(Path.Combine(outDir.FullName, "Z.npy"), NpyArray.FromTensor(z.reshape(phi.R, dv)));
-        NpyFile.Write(Path.Combine(outDir.FullName, "k.npy"), NpyArray.FromTensor(kSum.reshape(phi.R)));
-        JsonReport.Write(Path.Combine(outDir.FullName, "bound.json"), new
+        ResultChecks.RequireFinite(exact, "exact prefix attention");
+        ResultChecks.RequireFinite(ntk, "NTK attention");
+        ResultChecks.RequireFinite(z, "Z (prefix accumulator)");
+        ResultChecks.RequireFinite(kSum, "k (prefix normalizer)");
+        ResultChecks.RequireFinite(measured, "measured error ||NTK - prefix||_inf");
+        ResultChecks.RequireFinite(relative, "relative Frobenius error");
+        ResultChecks.RequireFinite(beta, "beta");
+        using var set = OutputSet.Begin(outDir.FullName);
+        NpyFile.Write(set.PathOf("prefix.npy"), NpyArray.FromTensor(exact.reshape(length, dv)));
+        NpyFile.Write(set.PathOf("ntk.npy"), NpyArray.FromTensor(ntk.reshape(length, dv)));
+        NpyFile.Write(set.PathOf("Z.npy"), NpyArray.FromTensor(z.reshape(phi.R, dv)));
+        NpyFile.Write(set.PathOf("k.npy"), NpyArray.FromTensor(kSum.reshape(phi.R)));
+        JsonReport.Write(set.PathOf("bound.json"), new
         {
             feature = phi.Name,
             r = phi.R,
@@ -115,6 +132,7 @@ public sealed class AttentionCommand : ICliCommand
             tightness = bound is { Claimed: true } c ? c.Tightness(measured) : (double?)null,
             command = commandLine,
         });
+        set.Commit();
         stdout.WriteLine(FormattableString.Invariant($"{phi.Name} (r = {phi.R}), m = {m}, L = {length}: ||NTK - prefix||_inf = {measured:E4}, relative {relative:E4}, beta = {beta:F4}") +
             (bound is { } bb ? FormattableString.Invariant($", eps_g = {bb.EpsG:E4}, bound {(bb.Claimed ? bb.Bound.ToString("E4", System.Globalization.CultureInfo.InvariantCulture) : "not claimed")}") : string.Empty));
         stdout.WriteLine($"wrote prefix.npy, ntk.npy, Z.npy, k.npy, bound.json to {outDir.FullName}");

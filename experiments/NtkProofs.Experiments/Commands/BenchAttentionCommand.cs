@@ -112,6 +112,8 @@ public static class BenchAttentionCommand
                 executable = info.TryGetProperty("executable", out var ev) ? ev.GetString() : null,
                 threads = info.TryGetProperty("threads", out var th) ? th.GetInt32() : 0,
                 blas = info.TryGetProperty("blas", out var bl) ? bl.GetString() : null,
+                blas_loaded = info.TryGetProperty("blas_loaded", out var bld) ? bld.EnumerateArray().Select(x => x.GetString()).ToArray() : null,
+                reference_blas = ReferenceBlas(info),
             } : null,
             python_error = pythonError,
             summary,
@@ -161,6 +163,10 @@ public static class BenchAttentionCommand
         string pythonText = pythonInfo is { } info && info.TryGetProperty("torch", out var tv)
             ? I($"PyTorch {tv.GetString()} ({info.GetProperty("executable").GetString()}, {info.GetProperty("threads").GetInt32()} threads, BLAS {info.GetProperty("blas").GetString()})")
             : $"PyTorch baselines not measured: {pythonError}";
+        if (pythonInfo is { } pi && ReferenceBlas(pi))
+        {
+            pythonText += " WARNING: the Python baseline runs on the REFERENCE BLAS (libblas), ~30x slower than OpenBLAS: its ratios are not meaningful; install libopenblas0-pthread (apt-get install libopenblas0-pthread) and rerun.";
+        }
         AnsiConsole.WriteLine(I($"C#: TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, libtorch {TorchRuntime.LibTorchVersion}, {threads} threads. {pythonText}"));
         AnsiConsole.MarkupLine($"Regenerate: [bold]{Markup.Escape(commandLine)}[/]");
     }
@@ -170,6 +176,9 @@ public static class BenchAttentionCommand
         var row = rows.FirstOrDefault(r => r.Impl == impl && r.Pass == pass && r.Length == length && r.PrefixLength == m && r.Feature == feature && !r.Causal);
         return row is null ? "-" : I($"{row.SecondsMin:0.0000}") + (row.PeakExtraMiB is { } p ? I($" ({p:0})") : string.Empty);
     }
+
+    private static bool ReferenceBlas(System.Text.Json.JsonElement info) =>
+        info.TryGetProperty("reference_blas", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.True;
 
     private static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

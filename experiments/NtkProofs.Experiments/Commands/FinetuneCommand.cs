@@ -72,6 +72,11 @@ public sealed class FinetuneCommand : ICliCommand
             Set("seed", parse.GetValue(seed));
             Set("max_length", parse.GetValue(maxLength));
             Set("batch_size", parse.GetValue(batch));
+            if (parse.GetValue(lr) is { } lrValue && !(double.IsFinite(lrValue) && lrValue > 0))
+            {
+                throw new CliInputException(FormattableString.Invariant($"--lr: the learning rate must be a finite number > 0, got {lrValue}"));
+            }
+
             Set("learning_rate", parse.GetValue(lr));
             Set("threads", parse.GetValue(threads));
             Set("max_eval_examples", parse.GetValue(maxEval));
@@ -145,8 +150,12 @@ public sealed class FinetuneCommand : ICliCommand
         }
 
         string adapterDir = Path.Combine(outDir, "adapter");
+        if (File.Exists(outDir))
+        {
+            throw new CliInputException($"--out {outDir} is an existing file, not a folder");
+        }
+
         Directory.CreateDirectory(outDir);
-        AtomicFile.WriteAllText(Path.Combine(outDir, "config.json"), config.ToJson() + "\n");
         stdout.WriteLine($"finetune: {config.Task} / {config.Method}, {config.Steps} steps of {config.BatchSize}, max length {config.MaxLength}, lr {config.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {config.Seed}, {TorchRuntime.Threads} threads");
 
         IReadOnlyList<LabeledSentence> examples;
@@ -164,6 +173,9 @@ public sealed class FinetuneCommand : ICliCommand
             : RunWithProgress(config, adapterDir, examples);
 
         var json = ResultJson(result, invoked, outDir);
+
+        // config.json is written only with the results of the run it describes (a failed run leaves the earlier pair).
+        AtomicFile.WriteAllText(Path.Combine(outDir, "config.json"), config.ToJson() + "\n");
         AtomicFile.WriteAllText(Path.Combine(outDir, "results.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
         stdout.WriteLine(result.PeftSummary);
         stdout.WriteLine(F($"validation accuracy {result.Validation.Accuracy:P2} (n = {result.Validation.Count}), test accuracy {result.Test.Accuracy:P2} (n = {result.Test.Count})"));

@@ -85,15 +85,27 @@ public sealed class KernelCommand : ICliCommand
         var f = model.Output(x);
         var h = EmpiricalKernel.Compute(model, x);
         var hStar = InfinitePrefixKernel.Compute(path, x, sigma, c);
-        var hSpectrum = EigenSpectrum.Of(h);
-        var starSpectrum = EigenSpectrum.Of(hStar);
+        ResultChecks.RequireFinite(h, "H (empirical NTK)");
+        ResultChecks.RequireFinite(hStar, "H* (infinite-prefix NTK)");
+        EigenSpectrum hSpectrum, starSpectrum;
+        try
+        {
+            hSpectrum = EigenSpectrum.Of(h);
+            starSpectrum = EigenSpectrum.Of(hStar);
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            throw new NonFiniteResultException($"the eigen-solver did not converge on H or H* (entries up to {h.abs().max().item<double>():E3}): {e.Message.Split('\n')[0]}; nothing was written or replaced", e);
+        }
         double gap = linalg.norm(h - hStar).item<double>() / linalg.norm(hStar).item<double>();
 
-        // Everything is computed before anything is written; each file is written atomically.
-        outDir.Create();
-        NpyFile.Write(Path.Combine(outDir.FullName, "F.npy"), NpyArray.FromTensor(f));
-        NpyFile.Write(Path.Combine(outDir.FullName, "H.npy"), NpyArray.FromTensor(h));
-        NpyFile.Write(Path.Combine(outDir.FullName, "Hstar.npy"), NpyArray.FromTensor(hStar));
+        // Everything is computed and checked before anything is written; the set is staged, then moved into place.
+        ResultChecks.RequireFinite(f, "F (network output)");
+        ResultChecks.RequireFinite(gap, "relative Frobenius gap ||H - H*||_F / ||H*||_F");
+        using var set = OutputSet.Begin(outDir.FullName);
+        NpyFile.Write(set.PathOf("F.npy"), NpyArray.FromTensor(f));
+        NpyFile.Write(set.PathOf("H.npy"), NpyArray.FromTensor(h));
+        NpyFile.Write(set.PathOf("Hstar.npy"), NpyArray.FromTensor(hStar));
         var summary = new
         {
             variant = path switch { ValuePath.FixedValue => "fixed", ValuePath.SeparateValue => "separate", _ => "tied" },
@@ -109,7 +121,8 @@ public sealed class KernelCommand : ICliCommand
             relative_frobenius_gap = gap,
         };
         string json = JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true });
-        AtomicFile.WriteAllText(Path.Combine(outDir.FullName, "summary.json"), json);
+        AtomicFile.WriteAllText(set.PathOf("summary.json"), json);
+        set.Commit();
         stdout.WriteLine(FormattableString.Invariant($"H: lambda_min {hSpectrum.LambdaMin:E4}, lambda_max {hSpectrum.LambdaMax:E4}; H*: lambda_min {starSpectrum.LambdaMin:E4}, lambda_max {starSpectrum.LambdaMax:E4}; ||H - H*||_F / ||H*||_F = {gap:E4}"));
         stdout.WriteLine($"wrote F.npy, H.npy, Hstar.npy, summary.json to {outDir.FullName}");
         return ExitCodes.Success;

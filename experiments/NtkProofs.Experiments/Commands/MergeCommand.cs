@@ -40,6 +40,11 @@ public sealed class MergeCommand : ICliCommand
 
     private static int Run(FileInfo configFile, FileInfo output, FileInfo[] shards, bool force, bool quiet, IReadOnlyList<string> arguments, TextWriter stdout)
     {
+        if (Directory.Exists(output.FullName))
+        {
+            throw new CliInputException($"--out {output.FullName} is a folder; give the merged results file (.jsonl) to write");
+        }
+
         var config = SweepConfig.Load(configFile.FullName);
         var plan = config.Plan();
         var inputs = shards.Select(s => s.FullName).Distinct(StringComparer.Ordinal).ToList();

@@ -105,6 +105,11 @@ public sealed class SweepCommand : ICliCommand
         ShardSpec? shard = request.Shard is null ? null : ShardSpec.Parse(request.Shard);
         var plan = config.Plan();
         string outDir = (request.Out?.FullName) ?? Path.GetFullPath(DefaultOut(config.Experiment.Name));
+        if (File.Exists(outDir))
+        {
+            throw new CliInputException($"--out {outDir} is an existing file, not a folder");
+        }
+
         string resultsPath = Path.Combine(outDir, ResultsFileName(config.Experiment.Name, shard));
         var console = SweepConsole.For(stdout);
         if (request.DryRun)

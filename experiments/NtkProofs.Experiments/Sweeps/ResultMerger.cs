@@ -55,7 +55,7 @@ public static class ResultMerger
                 {
                     if (!first.Result.SameOutcome(result))
                     {
-                        throw new InvalidDataException($"conflicting results for point #{result.Index} ({result.Key}: {plan.Describe(result.Point)}): {first.Where} and {where} differ; the inputs come from runs that disagree (different code or a nondeterministic experiment)");
+                        throw new InvalidDataException($"conflicting results for point #{result.Index} ({result.Key}: {plan.Describe(result.Point)}): {first.Where} and {where} differ; {LastBits(first.Result.Result, result.Result)}");
                     }
 
                     duplicates++;
@@ -110,5 +110,31 @@ public static class ResultMerger
     {
         ArgumentNullException.ThrowIfNull(outcome);
         JsonLinesWriter.WriteAll(path, outcome.Results.OrderBy(r => r.Index).Select(r => r.ToJson()));
+    }
+
+    /// <summary>Says whether two conflicting results differ beyond the float64 tolerance or only in the last bits.</summary>
+    private static string LastBits(System.Text.Json.Nodes.JsonNode? a, System.Text.Json.Nodes.JsonNode? b)
+    {
+        double worst = MaxRelativeDifference(a, b);
+        return double.IsNaN(worst) || worst > NtkProofs.Numerics.Tolerance.Float64.Relative
+            ? FormattableString.Invariant($"they differ beyond the float64 tolerance (max relative difference {worst:E2} or a different structure): the inputs come from runs that disagree (different code or a nondeterministic experiment)")
+            : FormattableString.Invariant($"they differ only in the last bits (max relative difference {worst:E2}, within the float64 tolerance {NtkProofs.Numerics.Tolerance.Float64.Relative:E0}): a run without MKL_CBWR=COMPATIBLE; re-run the shard with the ./ntkproofs launcher (which sets it)");
+    }
+
+    private static double Worse(double p, double q) => double.IsNaN(p) || double.IsNaN(q) ? double.NaN : Math.Max(p, q);
+
+    private static double MaxRelativeDifference(System.Text.Json.Nodes.JsonNode? a, System.Text.Json.Nodes.JsonNode? b)
+    {
+        switch (a, b)
+        {
+            case (System.Text.Json.Nodes.JsonObject x, System.Text.Json.Nodes.JsonObject y):
+                return x.Count != y.Count ? double.NaN : x.Select(p => y.ContainsKey(p.Key) ? MaxRelativeDifference(p.Value, y[p.Key]) : double.NaN).Aggregate(0.0, Worse);
+            case (System.Text.Json.Nodes.JsonArray x, System.Text.Json.Nodes.JsonArray y):
+                return x.Count != y.Count ? double.NaN : x.Zip(y, MaxRelativeDifference).Aggregate(0.0, Worse);
+            case (System.Text.Json.Nodes.JsonValue x, System.Text.Json.Nodes.JsonValue y) when x.TryGetValue(out double u) && y.TryGetValue(out double v):
+                return u == v ? 0 : Math.Abs(u - v) / Math.Max(Math.Max(Math.Abs(u), Math.Abs(v)), double.Epsilon);
+            default:
+                return System.Text.Json.Nodes.JsonNode.DeepEquals(a, b) ? 0 : double.NaN;
+        }
     }
 }

@@ -176,9 +176,13 @@ public sealed class ResultStore : IDisposable
             // FileShare.None takes an exclusive advisory lock (flock on Unix) that the OS releases if the process dies.
             return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
-        catch (IOException e)
+        catch (IOException e) when (File.Exists(lockPath))
         {
             throw new ArgumentException($"{full} is in use by another sweep (lock {lockPath} is held); wait for it, or choose another --out", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot create the lock file {lockPath}: {e.Message} (is the folder read-only or the disk full?)", e);
         }
     }
 }

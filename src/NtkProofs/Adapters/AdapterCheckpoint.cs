@@ -61,11 +61,14 @@ public static class AdapterCheckpoint
             File.Delete(prefixPath); // a stale prefix from an earlier save would claim a closed form this adapter does not have
         }
 
-        AtomicFile.WriteAllText(Path.Combine(directory, InfoFile), JsonSerializer.Serialize(info, JsonOptions) + "\n");
         if (probe is not null)
         {
             SaveProbe(model, probe, directory);
         }
+
+        // checkpoint.json last, with a digest of every other file (a changed byte anywhere is then detected).
+        info = info with { Sha256 = Digests(directory) };
+        AtomicFile.WriteAllText(Path.Combine(directory, InfoFile), JsonSerializer.Serialize(info, JsonOptions) + "\n");
     }
 
     /// <summary>
@@ -202,6 +205,26 @@ public static class AdapterCheckpoint
 
         var loaded = Guard(path, () => Safetensors.LoadStateDict(path));
         return (new TokenBatch(loaded["input_ids"], loaded["attention_mask"]), loaded["logits"]);
+    }
+
+    /// <summary>SHA-256 (lowercase hex) of every file of <paramref name="directory"/> except <c>checkpoint.json</c>, by name.</summary>
+    /// <param name="directory">The adapter folder.</param>
+    public static SortedDictionary<string, string> Digests(string directory)
+    {
+        var digests = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(directory))
+        {
+            string name = Path.GetFileName(file);
+            if (name == InfoFile || name.StartsWith('.'))
+            {
+                continue;
+            }
+
+            using var stream = File.OpenRead(file);
+            digests[name] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+        }
+
+        return digests;
     }
 
     private static void SaveProbe(AdaptedClassifier model, TokenBatch probe, string directory)

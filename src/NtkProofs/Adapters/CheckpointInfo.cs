@@ -32,4 +32,11 @@ public sealed record CheckpointInfo(
 {
     /// <summary>The format tag this version writes.</summary>
     public const string CurrentFormat = "ntkproofs-adapter/1";
+
+    /// <summary>
+    /// SHA-256 (lowercase hex) of every other file of the folder as saved, by file name; null for folders saved before
+    /// digests were recorded. <c>check-adapter</c> fails on any file whose bytes changed.
+    /// </summary>
+    [JsonPropertyName("sha256")]
+    public IReadOnlyDictionary<string, string>? Sha256 { get; init; }
 }

@@ -12,6 +12,8 @@ namespace NtkProofs.IO;
 /// </summary>
 public static partial class NpyFile
 {
+    private const long MaxValues = int.MaxValue / sizeof(double);
+
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Reads a float64 array and its shape.</summary>
@@ -74,16 +76,33 @@ public static partial class NpyFile
             throw new InvalidDataException($"{name}: Fortran-order arrays are not supported; save a C-contiguous array (numpy.ascontiguousarray)");
         }
 
-        var shape = shapeMatch.Groups[1].Value
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture))
-            .ToArray();
-        long count = shape.Aggregate(1L, (a, b) => checked(a * b));
+        var shape = ParseShape(shapeMatch.Groups[1].Value, name);
+        long count = 1;
+        foreach (long dim in shape)
+        {
+            if (dim != 0 && count > MaxValues / dim)
+            {
+                throw new InvalidDataException($"{name}: .npy shape ({shapeMatch.Groups[1].Value.Trim()}) holds more values than NtkProofs reads ({MaxValues})");
+            }
+
+            count *= dim;
+        }
+
+        if (stream.CanSeek && stream.Length - stream.Position < count * sizeof(double))
+        {
+            throw new InvalidDataException($"{name}: file ends before the {count} float64 values its header announces (shape ({string.Join(", ", shape)}))");
+        }
+
         var data = new double[count];
         var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan());
         if (ReadFully(stream, bytes) < bytes.Length)
         {
             throw new InvalidDataException($"{name}: file ends before the {count} float64 values its header announces (shape ({string.Join(", ", shape)}))");
+        }
+
+        if (stream.ReadByte() != -1)
+        {
+            throw new InvalidDataException($"{name}: trailing bytes after the {count} float64 values its header announces (shape ({string.Join(", ", shape)})); the file is not a single .npy array");
         }
 
         if (!BitConverter.IsLittleEndian)
@@ -95,6 +114,21 @@ public static partial class NpyFile
         }
 
         return new NpyArray(shape, data);
+    }
+
+    private static long[] ParseShape(string text, string name)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var shape = new long[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!long.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
+            {
+                throw new InvalidDataException($"{name}: .npy shape ({text.Trim()}) has '{parts[i]}', which is not a non-negative integer that fits in 64 bits");
+            }
+        }
+
+        return shape;
     }
 
     /// <summary>Writes a float64 array atomically (temporary file, then move).</summary>

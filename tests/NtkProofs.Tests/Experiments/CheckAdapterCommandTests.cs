@@ -56,6 +56,21 @@ public sealed class CheckAdapterCommandTests(ITestOutputHelper testOutput) : IDi
     }
 
     [Fact]
+    public void One_low_mantissa_byte_flipped_in_the_weights_fails_the_digest_check_naming_the_file()
+    {
+        string dir = SaveTiny();
+        string path = Path.Combine(dir, AdapterCheckpoint.WeightsFile);
+        var entry = SafetensorsHeader.Read(path)["classifier.weight"];
+        var bytes = File.ReadAllBytes(path);
+        long dataStart = 8 + (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        bytes[(int)(dataStart + entry.Begin)] ^= 0x01; // lowest mantissa byte of a little-endian float32
+        File.WriteAllBytes(path, bytes);
+        var (code, output, error) = Check(dir);
+        Assert.True(code == ExitCodes.CheckFailed, output + error);
+        Assert.Contains($"{AdapterCheckpoint.WeightsFile} changed", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_saved_tiny_adapter_passes_every_applicable_check()
     {
         var (code, output, error) = Check(SaveTiny());
@@ -63,7 +78,7 @@ public sealed class CheckAdapterCommandTests(ITestOutputHelper testOutput) : IDi
         Assert.Contains("probe outputs reproduced", output, StringComparison.Ordinal);
         Assert.Contains("rel. Frobenius error 0.000E+000", output, StringComparison.Ordinal);
         Assert.Contains("not applicable (no prefix-built NTK adapter: this is a 'lora' adapter)", output, StringComparison.Ordinal);
-        Assert.Contains("all 6 applicable checks passed", output, StringComparison.Ordinal);
+        Assert.Contains("all 7 applicable checks passed", output, StringComparison.Ordinal);
         Assert.Empty(error);
     }
 

@@ -66,6 +66,7 @@ public static class AdapterVerifier
             using var model = new AdaptedClassifier(encoder.LoadModel(), adapter, info.NumLabels);
             var checks = new List<AdapterCheck>
             {
+                Integrity(info, directory),
                 BaseModel(info, encoder),
                 Shapes(model, header),
                 Counts(model, header, info, config, encoder),
@@ -84,6 +85,33 @@ public static class AdapterVerifier
             probe.Dispose();
             savedLogits.Dispose();
         }
+    }
+
+    private static AdapterCheck Integrity(CheckpointInfo info, string directory)
+    {
+        const string Name = "file digests (SHA-256)";
+        if (info.Sha256 is null)
+        {
+            return new(Name, AdapterCheckStatus.Failed, $"{AdapterCheckpoint.InfoFile} records no SHA-256 digests (saved by an older version); save the adapter again");
+        }
+
+        var now = AdapterCheckpoint.Digests(directory);
+        var problems = new List<string>();
+        foreach (var (file, digest) in info.Sha256)
+        {
+            if (!now.TryGetValue(file, out var actual))
+            {
+                problems.Add($"{file} is missing");
+            }
+            else if (!string.Equals(actual, digest, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{file} changed (SHA-256 {actual[..12]}..., saved {digest[..Math.Min(12, digest.Length)]}...)");
+            }
+        }
+
+        return problems.Count == 0
+            ? new(Name, AdapterCheckStatus.Passed, $"{info.Sha256.Count} files match their saved digests")
+            : new(Name, AdapterCheckStatus.Failed, string.Join("; ", problems));
     }
 
     private static AdapterCheck BaseModel(CheckpointInfo info, EncoderSource encoder)

@@ -80,6 +80,30 @@ public sealed class ResultMergerTests : SweepTestFolder
         Assert.Contains(other + ":1", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1e-14, "only in the last bits")]
+    [InlineData(1e-3, "beyond the float64 tolerance")]
+    public void AConflictSaysWhetherItIsBeyondTheToleranceOrOnlyInTheLastBits(double offset, string expected)
+    {
+        var plan = RunAllAndShards();
+        string other = Path.Combine(Root, "other", "fake.shard-1-of-3.jsonl");
+        RunInto(StandardPlan(new FakeExperiment { Offset = offset }), other, new ShardSpec(1, 3));
+        var e = Assert.Throws<InvalidDataException>(() => ResultMerger.Merge(plan, [ShardFile(1), ShardFile(2), ShardFile(3), other]));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AShardReRunElsewhereMergesWithTheOriginals()
+    {
+        var plan = RunAllAndShards();
+        string rerun = Path.Combine(Root, "rerun", "fake.shard-2-of-3.jsonl");
+        RunInto(StandardPlan(new FakeExperiment()), rerun, new ShardSpec(2, 3));
+        var outcome = ResultMerger.Merge(plan, [ShardFile(1), ShardFile(2), ShardFile(3), rerun]);
+        Assert.True(outcome.Complete);
+        Assert.Equal(6, outcome.DuplicateLines);
+        SweepAssert.SameResults(ResultStore.Read(Unsharded, plan), outcome.Results);
+    }
+
     [Fact]
     public void ATruncatedShardTailIsIgnoredAndTheShardIsNotModified()
     {
