@@ -19,7 +19,10 @@ if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
 fi
 host=$(hostname -s)
 conf=/etc/slurm/slurm.conf
-if ! grep -q "^ClusterName=ntkproofs" "$conf" 2>/dev/null; then
+if [ -f "$conf" ] && ! grep -q "^ClusterName=ntkproofs" "$conf"; then
+  echo "slurm-up: $conf exists and is not ours (ClusterName=ntkproofs): not touching a real cluster" >&2; exit 3
+fi
+if [ ! -f "$conf" ]; then
   cpu=$(slurmd -C | head -1 | sed -E 's/^NodeName=[^ ]+ //; s/ RealMemory=([0-9]+)/ RealMemory=\1/')
   mem=$(slurmd -C | head -1 | sed -E 's/.*RealMemory=([0-9]+).*/\1/')
   cpu=$(echo "$cpu" | sed -E "s/RealMemory=[0-9]+/RealMemory=$((mem * 95 / 100))/")

@@ -60,6 +60,12 @@ public sealed class SlurmIntegrationTests(ITestOutputHelper output)
 
         string pids = Path.GetTempFileName();
         var up = Exec("bash", [Path.Combine(Repo, ".ci", "slurm-up.sh")], TimeSpan.FromMinutes(6), ("SLURM_UP_PIDS", pids));
+        if (up.Code == 3)
+        {
+            output.WriteLine("SKIPPED: " + up.Output.Trim());
+            return;
+        }
+
         Assert.True(up.Code == 0, "slurm-up failed: " + up.Output);
         try
         {
