@@ -101,6 +101,9 @@ public sealed record RunManifest
     /// <summary>Device the run computed on ("cpu" or "cuda").</summary>
     public required string Device { get; init; }
 
+    /// <summary>MKL_CBWR as the process saw it (COMPATIBLE makes MKL reductions bit-reproducible run to run).</summary>
+    public string MklCbwr { get; init; } = NtkProofs.Numerics.DeterministicBlas.Value;
+
     /// <summary>Host name.</summary>
     public required string Machine { get; init; }
 
