@@ -77,12 +77,7 @@ public sealed class C2LazyTraining : IClaim
         ArgumentNullException.ThrowIfNull(concentration);
         return new C2Evidence(training.Select(r =>
         {
-            int? m0 = concentration.FirstOrDefault(c => c.Problem == (r.Problem with { Centred = false }))?.MeasuredM0(LemmaCriteria.Delta);
-            var late = r.Samples.Where(s => s.PrefixLength >= (m0 ?? r.PrefixLengths[^1])).ToList();
-            if (late.Count == 0)
-            {
-                late = r.Samples.Where(s => s.PrefixLength == r.PrefixLengths[^1]).ToList(); // m0 beyond this grid: its largest m
-            }
+            var (_, late) = LemmaSweeps.RunsFromM0(r, concentration);
             return new C2Variant(
                 LemmaSweeps.Label(r.Problem, r.Init), r.Problem.ValuePath, r.Problem.Centred, r.Problem.Scale == OutputScale.SqrtM && r.Init == PrefixInit.Random,
                 LemmaSweeps.Slope(r.Samples.Select(s => (s.PrefixLength, s.MaxKernelDrift))),

@@ -56,12 +56,8 @@ public sealed class C3LinearConvergence : IClaim
         ArgumentNullException.ThrowIfNull(concentration);
         return new C3Evidence(training.Select(r =>
         {
-            int m0 = concentration.FirstOrDefault(c => c.Problem == (r.Problem with { Centred = false }))?.MeasuredM0(LemmaCriteria.Delta) ?? r.PrefixLengths[^1];
-            var late = r.Samples.Where(s => s.PrefixLength >= m0).ToList();
-            if (late.Count == 0)
-            {
-                late = r.Samples.Where(s => s.PrefixLength == r.PrefixLengths[^1]).ToList();
-            }
+            var (measured, late) = LemmaSweeps.RunsFromM0(r, concentration);
+            int m0 = measured ?? r.PrefixLengths[^1];
 
             return new C3Variant(
                 LemmaSweeps.Label(r.Problem, r.Init), r.Problem.Scale == OutputScale.SqrtM && r.Init == PrefixInit.Random, m0, late.Count,

@@ -114,4 +114,20 @@ public static class LemmaSweeps
     }
 
     private static string Key(SweepPoint point) => string.Join("|", SettingKeys.Select(k => point.ToJson()[k]!.ToJsonString()));
+
+    /// <summary>
+    /// The measured m0 of a training setting (from the concentration setting of the same problem, un-centred) and its runs
+    /// with m >= m0; when m0 is unknown or beyond the grid, the runs at the grid's largest m.
+    /// </summary>
+    /// <param name="training">One training setting.</param>
+    /// <param name="concentration">Concentration results (for m0), possibly empty.</param>
+    public static (int? M0, IReadOnlyList<TrainingSample> Runs) RunsFromM0(LazyTrainingResult training, IReadOnlyList<KernelConcentrationResult> concentration)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(concentration);
+        int? m0 = concentration.FirstOrDefault(c => c.Problem == (training.Problem with { Centred = false }))?.MeasuredM0(LemmaCriteria.Delta);
+        int largest = training.PrefixLengths[^1];
+        var runs = training.Samples.Where(s => s.PrefixLength >= (m0 ?? largest)).ToList();
+        return (m0, runs.Count > 0 ? runs : training.Samples.Where(s => s.PrefixLength == largest).ToList());
+    }
 }
