@@ -1,3 +1,4 @@
+using NtkProofs.Measurements;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using NtkProofs.Measurements;
 using System.CommandLine;
 using System.Globalization;
 using NtkProofs.Attention;

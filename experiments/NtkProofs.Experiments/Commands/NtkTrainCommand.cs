@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using NtkProofs.Attention.Training;
+using NtkProofs.Measurements;
 using NtkProofs.Experiments.Cli;
 using NtkProofs.Experiments.Reporting;
 using NtkProofs.Numerics;

@@ -1,4 +1,4 @@
-using NtkProofs.Attention.Training;
+using NtkProofs.Measurements;
 using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.Sweeps;
 using static TorchSharp.torch;

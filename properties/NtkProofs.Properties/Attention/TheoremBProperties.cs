@@ -1,3 +1,4 @@
+using NtkProofs.Measurements;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

@@ -1,3 +1,4 @@
+using NtkProofs.Measurements;
 using NtkProofs.Attention;
 using NtkProofs.FeatureMaps;
 using Xunit.Abstractions;

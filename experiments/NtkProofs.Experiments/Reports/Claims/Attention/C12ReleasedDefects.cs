@@ -1,3 +1,4 @@
+using NtkProofs.Measurements;
 using System.Globalization;
 using System.Text;
 using NtkProofs.Experiments.AttentionExperiments;

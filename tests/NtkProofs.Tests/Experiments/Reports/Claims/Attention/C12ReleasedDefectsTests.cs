@@ -1,3 +1,4 @@
+using NtkProofs.Measurements;
 using NtkProofs.Experiments.AttentionExperiments;
 using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.Reports.Claims.Attention;

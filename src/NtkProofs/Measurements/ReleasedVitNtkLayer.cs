@@ -1,8 +1,9 @@
+using NtkProofs.Attention;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace NtkProofs.Attention;
+namespace NtkProofs.Measurements;
 
 /// <summary>
 /// A port of the released ViT scripts' NTK-Attention layer as a module (used only to demonstrate defects, claims ledger C12):

@@ -1,3 +1,4 @@
+using NtkProofs.Attention;
 using System.Diagnostics;
 using NtkProofs.FeatureMaps;
 using NtkProofs.Numerics;
@@ -5,7 +6,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace NtkProofs.Attention.Training;
+namespace NtkProofs.Measurements;
 
 /// <summary>
 /// The trained setting (THEORY.md Part B; the paper's Section 4.4 done as intended): fixed W_Q, W_K, W_V and a fixed prefix P of

@@ -1,4 +1,5 @@
-namespace NtkProofs.Attention.Training;
+using NtkProofs.Attention;
+namespace NtkProofs.Measurements;
 
 /// <summary>How Z and k of one row were obtained.</summary>
 public enum ZkSource

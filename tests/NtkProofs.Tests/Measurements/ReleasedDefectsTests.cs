@@ -1,6 +1,7 @@
+using NtkProofs.Measurements;
 using NtkProofs.Attention;
 
-namespace NtkProofs.Tests.Attention;
+namespace NtkProofs.Tests.Measurements;
 
 /// <summary>The released-defect measurements the report's C12 row rests on.</summary>
 public sealed class ReleasedDefectsTests

@@ -1,6 +1,7 @@
+using NtkProofs.Attention;
 using static TorchSharp.torch;
 
-namespace NtkProofs.Attention;
+namespace NtkProofs.Measurements;
 
 /// <summary>
 /// A faithful port of the forward pass the paper's authors released (<c>ntk_attn</c> in <c>src/NTK-Attention/ntk_attn_demo.py</c>

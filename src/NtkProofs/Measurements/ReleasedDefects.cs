@@ -1,10 +1,11 @@
+using NtkProofs.Attention;
 using NtkProofs.FeatureMaps;
 using NtkProofs.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace NtkProofs.Attention;
+namespace NtkProofs.Measurements;
 
 /// <summary>The measured outcome of reproducing the released code's four defects (PAPER.md; claim C12).</summary>
 /// <param name="DoubleCountingReleasedError">Relative error of Z = 0, k = 0 in the released error experiment (0 = "exact").</param>

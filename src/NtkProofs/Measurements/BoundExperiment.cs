@@ -1,10 +1,11 @@
+using NtkProofs.Attention;
 using NtkProofs.FeatureMaps;
 using NtkProofs.Numerics;
 using NtkProofs.Statistics;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace NtkProofs.Attention;
+namespace NtkProofs.Measurements;
 
 /// <summary>How the controlled problems of <see cref="BoundExperiment"/> are built.</summary>
 public enum BoundGeometry

@@ -1,6 +1,7 @@
+using NtkProofs.Attention;
 using static TorchSharp.torch;
 
-namespace NtkProofs.Attention.Training;
+namespace NtkProofs.Measurements;
 
 /// <summary>
 /// Settings of the trained-setting experiment (THEORY.md Part B, the paper's Section 4.4 done as intended). The defaults fit

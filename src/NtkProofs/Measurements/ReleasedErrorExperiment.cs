@@ -1,6 +1,7 @@
+using NtkProofs.Attention;
 using static TorchSharp.torch;
 
-namespace NtkProofs.Attention;
+namespace NtkProofs.Measurements;
 
 /// <summary>
 /// One step of the released approximation-error script (<c>ntk-attn-error/ntk_attn_error.py</c>), ported faithfully except for

@@ -1,3 +1,4 @@
+using NtkProofs.Measurements;
 using NtkProofs.Attention;
 using NtkProofs.FeatureMaps;
 using NtkProofs.Numerics;
@@ -7,7 +8,7 @@ using Xunit.Abstractions;
 using static NtkProofs.Tests.Attention.AttentionFixtures;
 using static TorchSharp.torch;
 
-namespace NtkProofs.Tests.Attention;
+namespace NtkProofs.Tests.Measurements;
 
 /// <summary>
 /// The released reference forward pass (a faithful port) and its defects, claims ledger C12: double counting of the prefix in
