@@ -76,15 +76,23 @@ public static class TheoremB
         return new TheoremBBound(beta, degree, eps, valueMax, bound, claimed);
     }
 
+    /// <summary>The relative bound factor 2 eps_g / (1 - eps_g) of Theorem B; +inf when eps_g &gt;= 1 (outside the hypothesis).</summary>
+    /// <param name="beta">beta.</param>
+    /// <param name="degree">g.</param>
+    public static double RelativeBound(double beta, int degree)
+    {
+        double eps = EpsG(beta, degree);
+        return eps < 1 ? 2 * eps / (1 - eps) : double.PositiveInfinity;
+    }
+
     /// <summary>
-    /// The corollary's degree: the smallest even g with 2 eps_g(beta) / (1 - eps_g(beta)) &lt;= <paramref name="target"/>
-    /// (for example m^-c), searched up to <paramref name="maxDegree"/>.
+    /// The smallest even g with 2 eps_g(beta) / (1 - eps_g(beta)) &lt;= <paramref name="target"/> (Theorem B's bound factor, as
+    /// PAPER.md's C13 and the corollary state it), or null when no even g up to <paramref name="maxDegree"/> reaches it.
     /// </summary>
     /// <param name="beta">beta.</param>
-    /// <param name="target">Relative error target in (0, 1].</param>
+    /// <param name="target">Relative error target &gt; 0.</param>
     /// <param name="maxDegree">Largest g tried.</param>
-    /// <exception cref="ArgumentOutOfRangeException">No even g up to <paramref name="maxDegree"/> reaches the target.</exception>
-    public static int SmallestEvenDegree(double beta, double target, int maxDegree = 200)
+    public static int? TrySmallestEvenDegree(double beta, double target, int maxDegree = 200)
     {
         if (!(target > 0))
         {
@@ -93,13 +101,24 @@ public static class TheoremB
 
         for (int g = 0; g <= maxDegree; g += 2)
         {
-            double eps = EpsG(beta, g);
-            if (eps < 1 && 2 * eps / (1 - eps) <= target)
+            if (RelativeBound(beta, g) <= target)
             {
                 return g;
             }
         }
 
-        throw new ArgumentOutOfRangeException(nameof(target), target, $"no even g <= {maxDegree} reaches relative error {target} at beta = {beta}");
+        return null;
     }
+
+    /// <summary>
+    /// The corollary's degree: the smallest even g with 2 eps_g(beta) / (1 - eps_g(beta)) &lt;= <paramref name="target"/>
+    /// (for example m^-c), searched up to <paramref name="maxDegree"/>.
+    /// </summary>
+    /// <param name="beta">beta.</param>
+    /// <param name="target">Relative error target in (0, 1].</param>
+    /// <param name="maxDegree">Largest g tried.</param>
+    /// <exception cref="ArgumentOutOfRangeException">No even g up to <paramref name="maxDegree"/> reaches the target.</exception>
+    public static int SmallestEvenDegree(double beta, double target, int maxDegree = 200) =>
+        TrySmallestEvenDegree(beta, target, maxDegree)
+        ?? throw new ArgumentOutOfRangeException(nameof(target), target, $"no even g <= {maxDegree} reaches relative error {target} at beta = {beta}");
 }

@@ -61,4 +61,18 @@ public sealed class TheoremBTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => TheoremB.SmallestEvenDegree(100, 1e-300, maxDegree: 10));
     }
+
+    [Fact]
+    public void TrySmallestEvenDegreeAgreesAndReturnsNullWhereNoDegreeReaches()
+    {
+        Assert.Equal(TheoremB.SmallestEvenDegree(1.0, 0.01), TheoremB.TrySmallestEvenDegree(1.0, 0.01));
+        Assert.Null(TheoremB.TrySmallestEvenDegree(100, 1e-300, maxDegree: 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TheoremB.TrySmallestEvenDegree(1.0, 0));
+
+        // The bound factor, not eps_g alone: eps_2(0.65) = 0.088 passes 0.1, 2 eps / (1 - eps) = 0.19 does not.
+        double eps = TheoremB.EpsG(0.65, 2);
+        Assert.Equal(2 * eps / (1 - eps), TheoremB.RelativeBound(0.65, 2), 15);
+        Assert.Equal(4, TheoremB.TrySmallestEvenDegree(0.65, 0.1));
+        Assert.Equal(double.PositiveInfinity, TheoremB.RelativeBound(10, 2));
+    }
 }

@@ -15,10 +15,10 @@ namespace NtkProofs.Experiments.Reports.Claims.Width;
 /// <param name="Max">Largest beta.</param>
 /// <param name="P99">99th percentile of beta over heads.</param>
 /// <param name="Median">Median beta over heads.</param>
-/// <param name="MedianDegree01">Smallest even g with eps_g(median beta) &lt;= 0.1 (null if none up to 200).</param>
-/// <param name="MedianDegree001">Smallest even g with eps_g(median beta) &lt;= 0.01.</param>
-/// <param name="MaxDegree01">Smallest even g with eps_g(max beta) &lt;= 0.1.</param>
-/// <param name="MaxDegree001">Smallest even g with eps_g(max beta) &lt;= 0.01.</param>
+/// <param name="MedianDegree01">Smallest even g with 2 eps_g / (1 - eps_g) &lt;= 0.1 at the median beta (null if none up to 200).</param>
+/// <param name="MedianDegree001">Smallest even g with 2 eps_g / (1 - eps_g) &lt;= 0.01 at the median beta.</param>
+/// <param name="MaxDegree01">Smallest even g with 2 eps_g / (1 - eps_g) &lt;= 0.1 at the largest beta.</param>
+/// <param name="MaxDegree001">Smallest even g with 2 eps_g / (1 - eps_g) &lt;= 0.01 at the largest beta.</param>
 public sealed record C13State(int Steps, int HeadCount, double Max, double P99, double Median, int? MedianDegree01, int? MedianDegree001, int? MaxDegree01, int? MaxDegree001);
 
 /// <summary>The evidence of C13: the measured states (init, trained).</summary>
@@ -45,7 +45,7 @@ public sealed class C13TheoremBInPractice : IClaim
 
     /// <summary>The rule in words.</summary>
     public static string Rule => FormattableString.Invariant(
-        $"beta = max |<q, kappa>| / sqrt(d_h) per layer and head (real MiniLM queries against P-Tuning v2 prefix keys); g(eps) = the smallest even g with eps_g = beta^(g+1) e^beta / (g+1)! <= eps. Judged on the trained prefix (the init prefix is shown): not supported if the median head needs g >= {WidthCriteria.C13RefutedDegree} at eps = 0.1; supported if it needs g <= {WidthCriteria.C13SupportedDegree}; supported with caveat otherwise; inconclusive without a trained prefix.");
+        $"beta = max |<q, kappa>| / sqrt(d_h) per layer and head (real MiniLM queries against P-Tuning v2 prefix keys); g(eps) = the smallest even g with 2 eps_g / (1 - eps_g) <= eps, eps_g = beta^(g+1) e^beta / (g+1)! (Theorem B's bound factor, PAPER.md). Judged on the trained prefix (the init prefix is shown): not supported if the median head needs g >= {WidthCriteria.C13RefutedDegree} at eps = 0.1; supported if it needs g <= {WidthCriteria.C13SupportedDegree}; supported with caveat otherwise; inconclusive without a trained prefix.");
 
     /// <inheritdoc />
     public ClaimResult Evaluate(ClaimInputs inputs)
@@ -60,21 +60,13 @@ public sealed class C13TheoremBInPractice : IClaim
         return Decide(new C13Evidence([.. records.Select(r => r.Result)])) with { Commands = [inputs.Command(Config)] };
     }
 
-    /// <summary>Smallest even g with eps_g(beta) &lt;= eps, or null if none up to <see cref="MaxDegree"/>.</summary>
+    /// <summary>
+    /// Smallest even g with Theorem B's bound factor 2 eps_g(beta) / (1 - eps_g(beta)) &lt;= eps (PAPER.md's C13), or null if
+    /// none up to <see cref="MaxDegree"/>.
+    /// </summary>
     /// <param name="beta">beta.</param>
     /// <param name="eps">Target.</param>
-    public static int? Degree(double beta, double eps)
-    {
-        for (int g = 0; g <= MaxDegree; g += 2)
-        {
-            if (TheoremB.EpsG(beta, g) <= eps)
-            {
-                return g;
-            }
-        }
-
-        return null;
-    }
+    public static int? Degree(double beta, double eps) => TheoremB.TrySmallestEvenDegree(beta, eps, MaxDegree);
 
     /// <summary>The distribution and degrees of one point.</summary>
     /// <param name="p">One prefix state.</param>

@@ -12,13 +12,33 @@ public sealed class C13TheoremBInPracticeTests
         new(10, steps, steps == 0 ? double.NaN : 0.5, 8, 100, 32, [.. betas.Select((b, i) => new RealBetaHead(i / 4, i % 4, b))]);
 
     [Fact]
-    public void Degree_is_the_smallest_even_g_meeting_eps()
+    public void Degree_is_the_smallest_even_g_whose_bound_factor_meets_eps()
     {
-        int? g = C13TheoremBInPractice.Degree(1.0, 0.1);
-        Assert.NotNull(g);
-        Assert.True(TheoremB.EpsG(1.0, g!.Value) <= 0.1);
-        Assert.True(g == 0 || TheoremB.EpsG(1.0, g.Value - 2) > 0.1);
+        foreach (double beta in new[] { 0.3, 0.65, 1.0, 2.5 })
+        {
+            foreach (double eps in new[] { 0.1, 0.01 })
+            {
+                int g = C13TheoremBInPractice.Degree(beta, eps) ?? throw new InvalidOperationException("a degree exists for these beta");
+                Assert.Equal(0, g % 2);
+                Assert.True(TheoremB.RelativeBound(beta, g) <= eps);
+                Assert.True(g == 0 || TheoremB.RelativeBound(beta, g - 2) > eps);
+            }
+        }
+
         Assert.Null(C13TheoremBInPractice.Degree(1000, 0.01));
+    }
+
+    [Fact]
+    public void Degree_uses_2eps_over_1_minus_eps_not_eps_alone()
+    {
+        // beta 0.65: eps_2 = 0.65^3 e^0.65 / 6 = 0.088 <= 0.1, but 2 eps_2 / (1 - eps_2) = 0.19 > 0.1; eps_4 = 0.0019.
+        Assert.True(TheoremB.EpsG(0.65, 2) <= 0.1);
+        Assert.Equal(4, C13TheoremBInPractice.Degree(0.65, 0.1));
+
+        // So a median head at beta 0.65 needs g = 4: a caveat, where the eps_g <= eps rule would have said supported.
+        var r = C13TheoremBInPractice.Decide(new C13Evidence([P(10, 0.6, 0.65, 0.7)]));
+        Assert.Equal(Verdict.SupportedWithCaveat, r.Verdict);
+        Assert.Contains("g 4", r.Headline, StringComparison.Ordinal);
     }
 
     [Fact]
