@@ -2,6 +2,7 @@ using NtkProofs.Measurements;
 using NtkProofs.Attention;
 using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.Sweeps;
+using NtkProofs.FeatureMaps;
 using NtkProofs.Numerics;
 
 namespace NtkProofs.Experiments.AttentionExperiments;
@@ -9,6 +10,8 @@ namespace NtkProofs.Experiments.AttentionExperiments;
 /// <summary>
 /// Theorem B at one point (C5, C6): measured ||NTK-Attn - PrefixAttn||_inf against the bound 2 eps_g / (1 - eps_g) max|v| for
 /// Taylor features with closed-form Z, k. degree = 0 picks the smallest even g(m) with bound factor &lt;= m^-exponent.
+/// With feature = prf the same problem is solved with r positive random features (closed-form Z, k; no bound is claimed),
+/// for the error against r.
 /// </summary>
 public sealed class NtkBoundExperiment : TypedExperiment<BoundResult>
 {
@@ -24,6 +27,8 @@ public sealed class NtkBoundExperiment : TypedExperiment<BoundResult>
         ParameterSpec.Text("geometry", "correlated", "value geometry: correlated (V = K W, as K_P = P W_K, V_P = P W_V), independent, or adversarial", "correlated", "independent", "adversarial"),
         ParameterSpec.Int("m", 256, "prefix length", 1, 1 << 20),
         ParameterSpec.Real("beta", 1.0, "target beta = max |<q, kappa>| / sqrt(d)", 0, 100),
+        ParameterSpec.Text("feature", "taylor", "feature map: taylor (degree g, Theorem B's bound) or prf (r positive random features, error only)", "taylor", "prf"),
+        ParameterSpec.Int("r", 256, "positive random features r (feature prf only)", 1, 1 << 16),
         ParameterSpec.Int("degree", 2, "even Taylor degree g; 0 = smallest even g(m) with 2 eps_g / (1 - eps_g) <= m^-exponent", 0, 60),
         ParameterSpec.Real("exponent", 0.5, "c of the corollary's target m^-c (degree 0 only)", 0.01, 4),
         ParameterSpec.Int("dim", 4, "head dimension d", 1, 64),
@@ -55,7 +60,12 @@ public sealed class NtkBoundExperiment : TypedExperiment<BoundResult>
         long seed = Seeds.Derive(context.MasterSeed, 40, (point.Int("replicate") * 1_000_003L) + m);
         BoundRow row;
         double? target = null;
-        if (degree == 0)
+        if (point.Text("feature") == "prf")
+        {
+            var prf = new PositiveRandomFeatureMap(dim, checked((int)point.Int("r")), Seeds.Derive(seed, 9, point.Int("r")));
+            row = BoundExperiment.Measure(dim, length, dim, m, beta, prf, causal, seed, geometry);
+        }
+        else if (degree == 0)
         {
             var probe = BoundExperiment.Measure(dim, length, dim, m, beta, 2, causal, seed, geometry);
             target = Math.Pow(m, -exponent);
@@ -68,6 +78,7 @@ public sealed class NtkBoundExperiment : TypedExperiment<BoundResult>
         }
 
         var b = row.Bound;
+        long featureCount = point.Text("feature") == "prf" ? (long)point.Int("r") : TaylorFeatureMap.FeatureCount(dim, b.Degree);
         return new BoundResult(
             row.Measured,
             b.Claimed ? b.Bound : null,
@@ -78,7 +89,9 @@ public sealed class NtkBoundExperiment : TypedExperiment<BoundResult>
             double.IsFinite(b.EpsG) ? b.EpsG : null,
             b.Degree,
             b.ValueMax,
-            target);
+            target,
+            point.Text("feature"),
+            featureCount);
     }
 }
 
@@ -93,4 +106,6 @@ public sealed class NtkBoundExperiment : TypedExperiment<BoundResult>
 /// <param name="DegreeUsed">The Taylor degree used (g(m) for degree 0).</param>
 /// <param name="ValueMax">max |v| over the prefix values.</param>
 /// <param name="Target">The corollary's target m^-c (degree 0 only), else null.</param>
-public sealed record BoundResult(double Measured, double? Bound, bool Claimed, bool Holds, double? Tightness, double BetaMeasured, double? EpsG, int DegreeUsed, double ValueMax, double? Target);
+/// <param name="Feature">The feature map: taylor or prf (records written before the r sweep read as taylor).</param>
+/// <param name="FeatureCount">r, the feature dimension of the map used (C(d + g, g) for Taylor; 0 in records written before the r sweep).</param>
+public sealed record BoundResult(double Measured, double? Bound, bool Claimed, bool Holds, double? Tightness, double BetaMeasured, double? EpsG, int DegreeUsed, double ValueMax, double? Target, string Feature = "taylor", long FeatureCount = 0);

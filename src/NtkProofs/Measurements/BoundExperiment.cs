@@ -83,14 +83,39 @@ public static class BoundExperiment
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(prefixLength, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(targetBeta);
+        return Measure(dim, length, valueDim, prefixLength, targetBeta, new TaylorFeatureMap(dim, degree), causal, seed, geometry);
+    }
+
+    /// <summary>
+    /// Measures one case with any feature map and its closed-form Z, k. Theorem B's bound is evaluated for a Taylor map only;
+    /// for other maps (positive random features, ELU+1) the row carries the measured error and no claimed bound (degree 0).
+    /// </summary>
+    /// <param name="dim">d.</param>
+    /// <param name="length">L.</param>
+    /// <param name="valueDim">d_v.</param>
+    /// <param name="prefixLength">m.</param>
+    /// <param name="targetBeta">beta0, the radius parameter (beta &lt;= beta0).</param>
+    /// <param name="phi">The feature map (input dimension d).</param>
+    /// <param name="causal">Causal mask on the input block.</param>
+    /// <param name="seed">Seed of all tensors.</param>
+    /// <param name="geometry">How keys and values are built.</param>
+    public static BoundRow Measure(int dim, int length, int valueDim, int prefixLength, double targetBeta, IFeatureMap phi, bool causal, long seed, BoundGeometry geometry = BoundGeometry.KeyCorrelatedValues)
+    {
+        ArgumentNullException.ThrowIfNull(phi);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dim, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(prefixLength, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(targetBeta);
         using var scope = NewDisposeScope();
         var (q, k, v, pk, pv) = Problem(dim, length, valueDim, prefixLength, targetBeta, seed, geometry);
-        var phi = new TaylorFeatureMap(dim, degree);
         var (z, kSum) = PrefixAccumulator.Compute(phi, pk, pv);
         var ntk = NtkAttention.Forward(q, k, v, phi, z, kSum, causal);
         var exact = PrefixAttention.Forward(q, k, v, pk, pv, causal);
         double measured = (ntk - exact).abs().max().item<double>();
-        var bound = TheoremB.Evaluate(TheoremB.Beta(q, pk), degree, TheoremB.ValueMax(v, pv));
+        double beta = TheoremB.Beta(q, pk), valueMax = TheoremB.ValueMax(v, pv);
+        var bound = phi is TaylorFeatureMap taylor
+            ? TheoremB.Evaluate(beta, taylor.Degree, valueMax)
+            : new TheoremBBound(beta, 0, double.NaN, valueMax, double.PositiveInfinity, Claimed: false);
         return new BoundRow(prefixLength, causal, bound, measured);
     }
 

@@ -15,6 +15,12 @@ public static class AttentionCriteria
     /// <summary>The sweep of the corollary (C6).</summary>
     public const string CorollaryConfig = "corollary";
 
+    /// <summary>The config of the error-against-r sweep (ntk-bound over Taylor g and positive random features r) that C5 shows.</summary>
+    public const string TheoremBRConfig = "theoremb-r";
+
+    /// <summary>The config of the trained setting against the head width d_h and prf r that C8 shows.</summary>
+    public const string TrainedWidthConfig = "trained-width";
+
     /// <summary>A fixed-g error slope in m at most this (95% CI upper bound) counts as polynomial decay (C6).</summary>
     public const double DecaySlopeMax = -0.4;
 

@@ -16,7 +16,8 @@ public sealed record TheoremBPoint(string Geometry, BoundResult Result);
 /// <param name="IdentityPoints">Points of the identities sweep.</param>
 /// <param name="IdentityMRange">Smallest and largest m of the identities sweep.</param>
 /// <param name="Points">Every point of the Theorem B sweep.</param>
-public sealed record C5Evidence(IReadOnlyList<double> IdentityWorst, int IdentityPoints, (long Min, long Max) IdentityMRange, IReadOnlyList<TheoremBPoint> Points);
+/// <param name="RSweep">Points of the error-against-r sweep (shown, not part of the rule), or null when it did not run.</param>
+public sealed record C5Evidence(IReadOnlyList<double> IdentityWorst, int IdentityPoints, (long Min, long Max) IdentityMRange, IReadOnlyList<TheoremBPoint> Points, IReadOnlyList<RSweepPoint>? RSweep = null);
 
 /// <summary>
 /// C5: NTK-Attention with phi = Taylor(g) approximates prefix attention, with the error bound of Theorem B. Checks the
@@ -36,7 +37,7 @@ public sealed class C5TheoremB : IClaim
     public string Statement => "NTK-Attention with phi = Taylor(g) approximates prefix attention; error bound of Theorem B (our formalization)";
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Configs { get; } = [AttentionCriteria.IdentitiesConfig, AttentionCriteria.TheoremBConfig];
+    public IReadOnlyList<string> Configs { get; } = [AttentionCriteria.IdentitiesConfig, AttentionCriteria.TheoremBConfig, AttentionCriteria.TheoremBRConfig];
 
     /// <inheritdoc />
     public ClaimResult Evaluate(ClaimInputs inputs)
@@ -49,12 +50,21 @@ public sealed class C5TheoremB : IClaim
             return ClaimResult.NotRun(Rule, $"the '{AttentionCriteria.IdentitiesConfig}' and '{AttentionCriteria.TheoremBConfig}' sweeps must both run");
         }
 
+        var rSweep = inputs.Results<BoundResult>(AttentionCriteria.TheoremBRConfig)?
+            .Select(r => new RSweepPoint(r.Point.Int("dim"), r.Point.Int("m"), r.Point.Int("replicate"), r.Result)).ToList();
         var evidence = new C5Evidence(
             [identities.Max(r => r.Result.I1), identities.Max(r => r.Result.I2), identities.Max(r => r.Result.I3), identities.Max(r => r.Result.I4)],
             identities.Count,
             (identities.Min(r => r.Point.Int("m")), identities.Max(r => r.Point.Int("m"))),
-            theorem.Select(r => new TheoremBPoint(r.Point.Text("geometry"), r.Result)).ToList());
-        return Decide(evidence) with { Commands = [inputs.Command(AttentionCriteria.IdentitiesConfig), inputs.Command(AttentionCriteria.TheoremBConfig)] };
+            theorem.Select(r => new TheoremBPoint(r.Point.Text("geometry"), r.Result)).ToList(),
+            rSweep);
+        var commands = new List<string> { inputs.Command(AttentionCriteria.IdentitiesConfig), inputs.Command(AttentionCriteria.TheoremBConfig) };
+        if (rSweep is not null)
+        {
+            commands.Add(inputs.Command(AttentionCriteria.TheoremBRConfig));
+        }
+
+        return Decide(evidence) with { Commands = commands };
     }
 
     /// <summary>The rule: from the evidence to the verdict, its numbers and figure.</summary>
@@ -95,6 +105,13 @@ public sealed class C5TheoremB : IClaim
         }
 
         var figures = claimed.Count == 0 ? [] : new List<ClaimFigure> { Figure(claimed) };
+        if (e.RSweep is { Count: > 0 } rSweep)
+        {
+            // Shown next to the rule, not part of it: the error against the feature dimension r per map and head width.
+            numbers.AddRange(ErrorAgainstR.Numbers(rSweep));
+            figures.Add(ErrorAgainstR.Figure(rSweep)!);
+        }
+
         if (failedIdentities.Count > 0 || violations.Count > 0)
         {
             string headline = violations.Count > 0 ? F($"{violations.Count}/{claimed.Count} claimed points violate the bound") : F($"identity {string.Join(", ", failedIdentities)} fails");

@@ -16,7 +16,8 @@ public sealed record C8Point(string Feature, long M, long Steps, TrainedResult R
 
 /// <summary>The evidence of C8: every point of the trained sweep.</summary>
 /// <param name="Points">The points.</param>
-public sealed record C8Evidence(IReadOnlyList<C8Point> Points);
+/// <param name="Width">Points of the trained setting against d_h and r (shown, not part of the rule), or null when that sweep did not run.</param>
+public sealed record C8Evidence(IReadOnlyList<C8Point> Points, IReadOnlyList<C8WidthPoint>? Width = null);
 
 /// <summary>C8: trained Z, k approximate a long prefix (Section 4.4 done as intended).</summary>
 public sealed class C8TrainedSetting : IClaim
@@ -32,7 +33,7 @@ public sealed class C8TrainedSetting : IClaim
     public string Statement => "trained Z, k approximate a long prefix (Section 4.4 done correctly)";
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Configs { get; } = [AttentionCriteria.TrainedConfig];
+    public IReadOnlyList<string> Configs { get; } = [AttentionCriteria.TrainedConfig, AttentionCriteria.TrainedWidthConfig];
 
     /// <inheritdoc />
     public ClaimResult Evaluate(ClaimInputs inputs)
@@ -45,7 +46,15 @@ public sealed class C8TrainedSetting : IClaim
         }
 
         var points = records.Select(r => new C8Point(r.Point.Text("feature"), r.Point.Int("m"), r.Point.Int("steps"), r.Result)).ToList();
-        return Decide(new C8Evidence(points)) with { Commands = [inputs.Command(AttentionCriteria.TrainedConfig)] };
+        var width = inputs.Results<TrainedResult>(AttentionCriteria.TrainedWidthConfig)?
+            .Select(r => new C8WidthPoint(r.Point.Int("dim"), r.Point.Text("feature"), r.Point.Int("m"), r.Point.Int("steps"), r.Result)).ToList();
+        var commands = new List<string> { inputs.Command(AttentionCriteria.TrainedConfig) };
+        if (width is not null)
+        {
+            commands.Add(inputs.Command(AttentionCriteria.TrainedWidthConfig));
+        }
+
+        return Decide(new C8Evidence(points, width)) with { Commands = commands };
     }
 
     /// <summary>The rule: from the evidence to the verdict, its numbers and figure.</summary>
@@ -115,6 +124,13 @@ public sealed class C8TrainedSetting : IClaim
         }
 
         var figures = new List<ClaimFigure> { Figure(e, features, ms) };
+        if (e.Width is { Count: > 0 } width)
+        {
+            // Shown next to the rule, not part of it: the held-out error against d_h and r.
+            numbers.AddRange(TrainedAgainstWidth.Numbers(width));
+            figures.AddRange(TrainedAgainstWidth.Figures(width));
+        }
+
         string headline = F($"best trained error at m = {mMax}: {bestAtMax.AtMax:F3} ({bestAtMax.Feature})");
         ClaimResult Result(Verdict v, string h, string? decider = null) => new(v, h, numbers, Rule, decider, against, figures, details.ToString());
 
