@@ -207,6 +207,7 @@ public sealed class SweepCommand : ICliCommand
         }
 
         table.AddRow("results", Markup.Escape(resultsPath));
+        table.AddRow("estimated cost", Markup.Escape(SweepCostModel.Estimate(plan, shard).Describe()));
         console.Write(table);
         foreach (var p in plan.Select(shard).Take(10))
         {

@@ -26,6 +26,10 @@ public sealed class SweepCommandTests : SweepTestFolder
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>The text of a printed table with its borders and line wraps removed (cells wrap at spaces).</summary>
+    private static string Flat(string stdout) =>
+        string.Join(' ', stdout.Split((char[])['\n', '\r', '│', '┌', '┐', '└', '┘', '├', '┤', '─', '┬', '┴', '┼'], StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).Where(l => l.Length > 0));
+
     private static void AssertBadInput((int Code, string Stdout, string Stderr) run, string expected)
     {
         Assert.True(run.Code == ExitCodes.BadInput, $"exit {run.Code}\n{run.Stdout}\n{run.Stderr}");
@@ -101,6 +105,19 @@ public sealed class SweepCommandTests : SweepTestFolder
         Assert.Contains("axis m", stdout, StringComparison.Ordinal);
         Assert.Contains("2/3: 6 points", stdout, StringComparison.Ordinal);
         Assert.Contains("fake.shard-2-of-3.jsonl", stdout, StringComparison.Ordinal);
+        Assert.Contains("no estimate: experiment 'fake' has no calibrated cost model (6 points)", Flat(stdout), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Out));
+    }
+
+    [Fact]
+    public void DryRunOfARealConfigPrintsAnEstimatedCostAndRunsNothing()
+    {
+        string config = Path.Combine(RepositoryPaths.Root(), "experiments", "configs", "quick", "theoremb-r.json");
+        var (code, stdout, stderr) = Run("sweep", "ntk-bound", "--config", config, "--out", Out, "--dry-run");
+        Assert.True(code == ExitCodes.Success, stderr);
+        string flat = Flat(stdout);
+        Assert.Contains("estimated cost", flat, StringComparison.Ordinal);
+        Assert.Contains("for 90 points (an estimate, not a measurement", flat, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Out));
     }
 
