@@ -17,7 +17,7 @@ public sealed record SweepCostEstimate(string Experiment, int Points, double? Se
             return string.Create(CultureInfo.InvariantCulture, $"no estimate: experiment '{Experiment}' has no calibrated cost model ({Points} points)");
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"about {Human(s)} for {Points} points (an estimate, not a measurement: {Rule.OverheadSeconds:0.###} s per point + {Rule.SecondsPerUnit:0.###E+0} s per unit of {Rule.WorkText}, calibrated on {SweepCostModel.CalibrationMachine}; other machines, thread counts and devices differ)");
+        return string.Create(CultureInfo.InvariantCulture, $"about {Human(s)} for {Points} points (an estimate, not a measurement: {Rule.Describe()}, calibrated on {SweepCostModel.CalibrationMachine}; other machines, thread counts and devices differ)");
     }
 
     /// <summary>Seconds as s, min or h.</summary>

@@ -2,9 +2,10 @@ namespace NtkProofs.Experiments.Sweeps;
 
 /// <summary>
 /// A simple per-experiment cost model for <c>sweep --dry-run</c>: each experiment's seconds per point are
-/// <c>a + b * work(point)</c>, with a rough operation count per experiment and (a, b) fitted by least squares to the
-/// per-point seconds of the committed quick report (<see cref="CalibrationMachine"/>). Point-level errors of a factor of
-/// a few are usual; over a whole config the calibration data are reproduced to within a few percent. It is an estimate
+/// <c>a + b * work(point)</c> (plus c * steps for training loops), with a rough operation count per experiment and the
+/// constants fitted by least squares to the per-point seconds of the committed quick report (<see cref="CalibrationMachine"/>).
+/// Point-level errors of a factor of a few are usual for the fast experiments; over a whole config the calibration data are
+/// reproduced to within about 10%. It is an estimate
 /// for sizing a run (shards, time limits), never a measurement.
 /// </summary>
 public static class SweepCostModel
@@ -19,8 +20,8 @@ public static class SweepCostModel
         new("capacity", "steps n c m (d + c)", p => (double)p.Int("steps") * p.Int("n") * p.Int("c") * p.Int("m") * (p.Int("d") + p.Int("c")), 0.26, 1.44e-9),
         new("ntk-bound", "m (r + L) d", BoundWork, 0.0070, 4.0e-9),
         new("ntk-identities", "m (r + L) d", p => (double)p.Int("m") * (Taylor(p.Int("dim"), p.Int("degree")) + p.Int("length")) * p.Int("dim"), 0.0074, 9.6e-9),
-        new("ntk-trained", "steps batch L (m + L + r) d", TrainedWork, 3.2, 3.1e-10),
-        new("small-prefix", "steps batch L (m + L + r) d", TrainedWork, 1.9, 5.0e-10),
+        new("ntk-trained", "steps batch L (m + L + r) d", TrainedWork, 0, 3.5e-10, "steps", 3.1e-3),
+        new("small-prefix", "steps batch L (m + L + r) d", TrainedWork, 0, 3.5e-10, "steps", 3.1e-3),
         new("theoremb-real", "(3 steps batch + sentences) tokens", p => ((3.0 * p.Int("steps") * p.Int("batch")) + p.Int("sentences")) * p.Int("max_length"), 1.06, 3.76e-4),
         new("attention-bench", "point", _ => 1, 115, 0),
         new("width-bench", "point", _ => 1, 10.2, 0),
