@@ -15,7 +15,8 @@ namespace NtkProofs.Experiments.Reports.Claims.Attention;
 /// <param name="Errors">Measured errors of every replicate at each m.</param>
 /// <param name="UnderTarget">For g(m): every point under m^-c max|v| (true for fixed degrees).</param>
 /// <param name="ValueMax">Mean max|v| (for the target line).</param>
-public sealed record C6Series(string Geometry, long Degree, double Exponent, IReadOnlyList<long> Ms, IReadOnlyList<IReadOnlyList<double>> Errors, bool UnderTarget, double ValueMax)
+/// <param name="FeatureCounts">Mean feature dimension r = C(d + g, g) of the degree used at each m (grows with m for g(m)), or null when not known.</param>
+public sealed record C6Series(string Geometry, long Degree, double Exponent, IReadOnlyList<long> Ms, IReadOnlyList<IReadOnlyList<double>> Errors, bool UnderTarget, double ValueMax, IReadOnlyList<double>? FeatureCounts = null)
 {
     /// <summary>The series' label.</summary>
     public string Label => Degree == 0
@@ -78,7 +79,8 @@ public sealed class C6PolynomialRate : IClaim
                 var ms = g.Select(r => r.Point.Int("m")).Distinct().Order().ToList();
                 var errors = ms.Select(m => (IReadOnlyList<double>)g.Where(r => r.Point.Int("m") == m).Select(r => r.Result.Measured).ToList()).ToList();
                 bool under = g.Key.Degree != 0 || g.All(r => r.Result.Measured <= (Math.Pow(r.Point.Int("m"), -g.Key.Exponent) * r.Result.ValueMax) + 1e-12);
-                return new C6Series(g.Key.Geometry, g.Key.Degree, g.Key.Exponent, ms, errors, under, g.Average(r => r.Result.ValueMax));
+                var featureCounts = ms.Select(m => g.Where(r => r.Point.Int("m") == m).Average(r => (double)NtkProofs.FeatureMaps.TaylorFeatureMap.FeatureCount(checked((int)r.Point.Int("dim")), r.Result.DegreeUsed))).ToList();
+                return new C6Series(g.Key.Geometry, g.Key.Degree, g.Key.Exponent, ms, errors, under, g.Average(r => r.Result.ValueMax), featureCounts);
             })
             .ToList();
         return Decide(new C6Evidence(series)) with { Commands = [inputs.Command(AttentionCriteria.CorollaryConfig)] };
@@ -92,6 +94,8 @@ public sealed class C6PolynomialRate : IClaim
         var fits = e.Series.Select(s => (Series: s, Slope: s.Slope())).ToList();
         var numbers = fits.Select(f => F($"{f.Series.Label}: slope {f.Slope.Estimate:F2}") + (f.Series.HasReplicates ? F($" [{f.Slope.Low:F2}, {f.Slope.High:F2}]") : " (one replicate: no CI)")
             + (f.Series.Degree == 0 ? (f.Series.UnderTarget ? ", every point under m^-c max|v|" : ", some point above m^-c max|v|") : string.Empty)).ToList();
+        numbers.AddRange(fits.Where(f => f.Series.Degree == 0 && f.Series.FeatureCounts is { Count: > 0 }).Select(f =>
+            F($"{f.Series.Label}: r = C(d + g(m), g(m)) grows from {f.Series.FeatureCounts![0]:0.#} at m = {f.Series.Ms[0]} to {f.Series.FeatureCounts[^1]:0.#} at m = {f.Series.Ms[^1]} (the cost of the rate)")));
         var details = new StringBuilder();
         details.AppendLine("| series | fitted slope in m | 95% CI | every point under m^-c max|v| |");
         details.AppendLine("|---|---|---|---|");
@@ -106,6 +110,11 @@ public sealed class C6PolynomialRate : IClaim
             .Concat(adaptive.Where(f => !f.Series.UnderTarget || f.Slope.Estimate > -AttentionCriteria.AdaptiveSlopeFraction * f.Series.Exponent).Select(f => F($"{f.Series.Label}: misses its target (slope {f.Slope.Estimate:F2})")))
             .ToList();
         var figures = e.Series.Count == 0 ? [] : new List<ClaimFigure> { Figure(fits) };
+        if (RFigure(e.Series) is { } rFigure)
+        {
+            figures.Add(rFigure);
+        }
+
         string fixedText = string.Join(", ", fixedCorrelated.Select(f => F($"g = {f.Series.Degree} slope {f.Slope.Estimate:F2}")));
         ClaimResult Result(Verdict v, string headline, string? decider = null) => new(v, headline, numbers, Rule, decider, against, figures, details.ToString());
 
@@ -156,6 +165,21 @@ public sealed class C6PolynomialRate : IClaim
         return new ClaimFigure(
             new FigureSpec("fig_c6_corollary", "C6: NTK-Attention error against prefix length", "prefix length m", "||NTK-Attn - PrefixAttn||_inf", AxisScale.Log2, AxisScale.Log10, series, Width: 980),
             "Mean over replicates; fixed Taylor degree against the smallest even degree g(m) whose bound meets m^-c (dashed: the target m^-c max|v|).");
+    }
+
+    /// <summary>Error against the feature dimension r of the degree used (fixed g: one r; g(m): r grows with m), or null without r.</summary>
+    private static ClaimFigure? RFigure(IReadOnlyList<C6Series> all)
+    {
+        var withR = all.Where(s => s.FeatureCounts is { Count: > 0 } r && r.Count == s.Ms.Count).ToList();
+        if (withR.Count == 0)
+        {
+            return null;
+        }
+
+        var series = withR.Select((s, i) => new FigureSeries(s.Label, s.FeatureCounts!, [.. s.Errors.Select(v => Math.Max(v.Average(), 1e-18))], s.Degree == 0 ? SeriesStyle.LineWithMarkers : SeriesStyle.Markers, ColorIndex: i)).ToList();
+        return new ClaimFigure(
+            new FigureSpec("fig_c6_error_vs_r", "C6: NTK-Attention error against the feature dimension r", "feature dimension r = C(d + g, g)", "||NTK-Attn - PrefixAttn||_inf", AxisScale.Log10, AxisScale.Log10, series, Width: 980, LegendOutside: true),
+            "The corollary sweep against r instead of m: a fixed degree stays at one r whatever m is; g(m) buys its rate in m with an r that grows with m.");
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -32,6 +32,18 @@ public sealed class C6PolynomialRateTests
     }
 
     [Fact]
+    public void WithFeatureCountsTheErrorAgainstRIsShownAndTheVerdictIsUnchanged()
+    {
+        var plain = C6PolynomialRate.Decide(new C6Evidence([Series(2, 0.0), Series(0, -0.6, exponent: 0.5)]));
+        var withR = C6PolynomialRate.Decide(new C6Evidence([Series(2, 0.0) with { FeatureCounts = [15, 15, 15, 15] }, Series(0, -0.6, exponent: 0.5) with { FeatureCounts = [15, 70, 70, 210] }]));
+        Assert.Equal(plain.Verdict, withR.Verdict);
+        Assert.Equal(plain.Headline, withR.Headline);
+        Assert.Single(plain.FigureList);
+        Assert.Equal(["fig_c6_corollary", "fig_c6_error_vs_r"], withR.FigureList.Select(f => f.Spec.Name));
+        Assert.Contains(withR.Numbers, n => n.Contains("grows from 15 at m = 16 to 210 at m = 1024", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void FlatFixedGWithAdaptiveDegreeMissingItsTargetIsNotSupported()
     {
         var r = C6PolynomialRate.Decide(new C6Evidence([Series(2, 0.0), Series(0, -0.1, exponent: 0.5, under: false)]));
