@@ -110,8 +110,8 @@ public static class ErrorAgainstR
         }
 
         return new ClaimFigure(
-            new FigureSpec("fig_c5_error_vs_r", "NTK-Attention error against the feature dimension r (closed-form Z, k)", "feature dimension r", "measured ||NTK-Attn - PrefixAttn||_inf (mean over replicates)", AxisScale.Log10, AxisScale.Log10, series, Width: 900, LegendOutside: true),
-            F($"the theoremb-r sweep: positive random features (lines, theory r^-1/2) and Taylor g at r = C(d + g, g) (markers) with Theorem B's bound (dashed), per head width d; m = {FirstM(points)}."));
+            new FigureSpec("fig_c5_error_vs_r", "NTK-Attention error against the feature dimension r (closed-form Z, k)", "feature dimension r", "||NTK-Attn - PrefixAttn||_inf", AxisScale.Log10, AxisScale.Log10, series, Width: 900, LegendOutside: true),
+            F($"the theoremb-r sweep, mean over replicates: positive random features (lines, theory r^-1/2) and Taylor g at r = C(d + g, g) (markers) with Theorem B's bound (dashed), per head width d; m = {FirstM(points)}."));
     }
 
     private static double Mean(IReadOnlyList<RSweepPoint> pts, string feature, long r) =>
