@@ -4,7 +4,7 @@ using NtkProofs.Experiments.Sweeps;
 
 namespace NtkProofs.Tests.Experiments;
 
-/// <summary>--device cuda is refused, naming the experiments, rather than silently computing on the CPU.</summary>
+/// <summary>--device cuda is refused for experiments not wired to the device seam, naming them, rather than silently computing on the CPU.</summary>
 public sealed class DeviceSupportTests
 {
     [Fact]
@@ -13,7 +13,9 @@ public sealed class DeviceSupportTests
         var experiments = ExperimentRegistry.All;
         SweepCommand.RequireDeviceSupport("cpu", experiments);
         var e = Assert.Throws<CliInputException>(() => SweepCommand.RequireDeviceSupport("cuda", experiments));
-        Assert.Contains("kernel-concentration", e.Message, StringComparison.Ordinal);
+        Assert.Contains("released-defects", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("kernel-concentration", e.Message, StringComparison.Ordinal);
+        SweepCommand.RequireDeviceSupport("cuda:1", experiments.Where(x => x.SupportsCuda));
         Assert.Contains("use --device cpu", e.Message, StringComparison.Ordinal);
     }
 

@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using NtkProofs.Experiments.Cli;
+using NtkProofs.Experiments.Sweeps;
+using NtkProofs.Numerics;
+using NtkProofs.Tests.Support;
+using TorchSharp;
+
+namespace NtkProofs.Tests.Experiments;
+
+/// <summary>
+/// Every experiment that says it supports CUDA creates all its tensors through the placement seam, checked on a CPU-only
+/// build. How: TorchSharp factories without a <c>device:</c> argument use <c>torch.get_default_device()</c>. The test sets
+/// that default to the <c>meta</c> device (shapes only, no data; available in every libtorch build) and runs each
+/// experiment at tiny sizes with <c>--device cpu</c>. A tensor the seam placed is on the CPU and computes normally; a
+/// tensor created with a missed <c>device:</c> lands on meta, and the first op mixing it with a CPU tensor, or any read of
+/// its values (<c>item</c>, <c>data</c>), throws. So the run either reproduces the normal CPU result exactly or fails,
+/// the same way a CPU tensor mixed into a CUDA run fails on a GPU. Limit: a tensor explicitly created on the CPU and never
+/// moved is not caught here (on a GPU it fails loudly with a device-mismatch error; the seam draws random numbers on the CPU
+/// by design and moves them).
+/// </summary>
+[Collection(DefaultDeviceCollection.Name)]
+public sealed class ExperimentPlacementTests
+{
+    /// <summary>At most this many points per smoke config: one per combination of its text and boolean values (the code paths).</summary>
+    private const int MaxPointsPerConfig = 6;
+
+    public static TheoryData<string> CudaExperiments()
+    {
+        var data = new TheoryData<string>();
+        foreach (var e in ExperimentRegistry.All.Where(e => e.SupportsCuda))
+        {
+            data.Add(e.Name);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void AtLeastTheLemmaAndAttentionExperimentsSupportCuda()
+    {
+        var names = ExperimentRegistry.All.Where(e => e.SupportsCuda).Select(e => e.Name).ToList();
+        foreach (var name in new[] { "kernel-concentration", "lazy-training", "capacity", "ntk-identities", "ntk-bound" })
+        {
+            Assert.Contains(name, names);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CudaExperiments))]
+    public void EveryTensorIsCreatedOnTheRequestedDevice(string name)
+    {
+        var experiment = ExperimentRegistry.Get(name);
+        var points = TinyPoints(experiment);
+        Assert.NotEmpty(points);
+        foreach (var (config, point) in points)
+        {
+            var context = new ExperimentContext(config.Seed, "cpu");
+            string expected = experiment.Run(point, context).ToJsonString();
+            string underSentinel;
+            try
+            {
+                underSentinel = WithUnplacedTensorsOnMeta(() => experiment.Run(point, context)).ToJsonString();
+            }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                throw new Xunit.Sdk.XunitException($"{name} at {point.ToJson().ToJsonString()}: a tensor was created without the requested device (it landed on the meta sentinel): {e.Message.Split('\n')[0]}");
+            }
+
+            Assert.Equal(expected, underSentinel);
+        }
+    }
+
+    [Fact]
+    public void TheSentinelCatchesAMissedDeviceArgument()
+    {
+        // Negative controls: the sentinel must be able to fail.
+        Assert.Equal(DeviceType.META, WithUnplacedTensorsOnMeta(() => torch.zeros(2).device_type));
+        Assert.ThrowsAny<Exception>(() => WithUnplacedTensorsOnMeta(() =>
+        {
+            using var placed = DevicePlacement.Cpu.FromArray([1.0, 2.0], [2]);
+            using var forgotten = torch.ones(2, torch.float64);   // no device: argument
+            return (placed + forgotten).sum().item<double>();
+        }));
+        Assert.ThrowsAny<Exception>(() => WithUnplacedTensorsOnMeta(() => torch.eye(3, dtype: torch.float64).sum().item<double>()));
+        Assert.Equal(DeviceType.CPU, torch.get_default_device().type);
+    }
+
+    /// <summary>Runs <paramref name="action"/> with TorchSharp's default device set to meta, restoring it after.</summary>
+    private static T WithUnplacedTensorsOnMeta<T>(Func<T> action)
+    {
+        var before = torch.get_default_device();
+        torch.set_default_device(torch.META);
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            torch.set_default_device(before);
+        }
+    }
+
+    /// <summary>From every smoke config of the experiment: per combination of text/boolean values, the point with the smallest integers.</summary>
+    private static List<(SweepConfig Config, SweepPoint Point)> TinyPoints(IExperiment experiment)
+    {
+        var result = new List<(SweepConfig, SweepPoint)>();
+        foreach (var path in Directory.GetFiles(RepositoryPaths.ProfileConfigs("smoke"), "*.json").Order(StringComparer.Ordinal))
+        {
+            var config = SweepConfig.Load(path);
+            if (config.Experiment.Name != experiment.Name)
+            {
+                continue;
+            }
+
+            var plan = new SweepPlan(config);
+            var chosen = plan.Points
+                .Select(p => p.Point)
+                .GroupBy(p => string.Join(",", p.ToJson().Where(kv => kv.Value is JsonValue v && (v.TryGetValue<string>(out _) || v.TryGetValue<bool>(out _))).Select(kv => $"{kv.Key}={kv.Value}")))
+                .Select(g => g.MinBy(p => p.ToJson().Sum(kv => kv.Value is JsonValue v && v.TryGetValue<long>(out long n) ? n : 0))!)
+                .Take(MaxPointsPerConfig);
+            result.AddRange(chosen.Select(p => (config, p)));
+        }
+
+        return result;
+    }
+}
