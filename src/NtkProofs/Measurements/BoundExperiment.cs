@@ -145,7 +145,7 @@ public static class BoundExperiment
         if (geometry == BoundGeometry.Adversarial)
         {
             var u = zeros(dim, dtype: ScalarType.Float64, device: device);
-            u[0] = 1.0;
+            u[0].fill_(1.0);   // not "u[0] = 1.0": the implicit scalar tensor would be created on the default device
             q = (u * radius).expand(1, 1, length, dim).contiguous();
             k = zeros(1, 1, length, dim, ScalarType.Float64, device);
             if (dim > 1)
