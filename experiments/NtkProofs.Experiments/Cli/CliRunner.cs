@@ -48,11 +48,12 @@ public static class CliRunner
 
         try
         {
+            LibTorchLocation.LoadFromEnvironment();   // before any TorchSharp call: NTKPROOFS_LIBTORCH
             TorchRuntime.Configure();
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or CliInputException
-            or System.Text.DecoderFallbackException or System.Text.Json.JsonException or FormatException)
+            or System.Text.DecoderFallbackException or System.Text.Json.JsonException or FormatException or LibTorchLocationException)
         {
             error.WriteLine($"error: {OneLine(e)}");
             return ExitCodes.BadInput;

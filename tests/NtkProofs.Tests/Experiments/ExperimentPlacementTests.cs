@@ -55,18 +55,66 @@ public sealed class ExperimentPlacementTests
         foreach (var (config, point) in points)
         {
             var context = new ExperimentContext(config.Seed, "cpu");
-            string expected = experiment.Run(point, context).ToJsonString();
-            string underSentinel;
+            var expected = experiment.Run(point, context);
+            JsonObject underSentinel;
             try
             {
-                underSentinel = WithUnplacedTensorsOnMeta(() => experiment.Run(point, context)).ToJsonString();
+                underSentinel = WithUnplacedTensorsOnMeta(() => experiment.Run(point, context));
             }
             catch (Exception e) when (e is not Xunit.Sdk.XunitException)
             {
                 throw new Xunit.Sdk.XunitException($"{name} at {point.ToJson().ToJsonString()}: a tensor was created without the requested device (it landed on the meta sentinel): {e.Message.Split('\n')[0]}");
             }
 
-            Assert.Equal(expected, underSentinel);
+            AssertSameResult(expected, underSentinel, $"{name} at {point.ToJson().ToJsonString()}");
+        }
+    }
+
+    [Fact]
+    public void ResultComparisonSkipsOnlyTimingsAndSeesAnyOtherChange()
+    {
+        var a = JsonNode.Parse("""{"x": 1.0, "fit_seconds": 2.0, "rows": [{"name": "a", "y": 3.0}]}""")!.AsObject();
+        AssertSameResult(a, JsonNode.Parse("""{"x": 1.0000000001, "fit_seconds": 9.0, "rows": [{"name": "a", "y": 3.0}]}""")!.AsObject(), "same");
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertSameResult(a, JsonNode.Parse("""{"x": 1.1, "fit_seconds": 2.0, "rows": [{"name": "a", "y": 3.0}]}""")!.AsObject(), "x"));
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertSameResult(a, JsonNode.Parse("""{"x": 1.0, "fit_seconds": 2.0, "rows": [{"name": "b", "y": 3.0}]}""")!.AsObject(), "name"));
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertSameResult(a, JsonNode.Parse("""{"x": 1.0, "rows": [{"name": "a", "y": 3.0}]}""")!.AsObject(), "missing"));
+    }
+
+    /// <summary>
+    /// The same result up to float rounding: every string, boolean and key equal, numbers within <see cref="Tolerance.Float32"/>
+    /// (two CPU runs of a multithreaded reduction may differ in the last bits), wall-clock fields ("*seconds*") skipped.
+    /// </summary>
+    private static void AssertSameResult(JsonNode? expected, JsonNode? actual, string where, string path = "$")
+    {
+        switch (expected)
+        {
+            case JsonObject e:
+                var a = Assert.IsType<JsonObject>(actual);
+                Assert.Equal(e.Select(kv => kv.Key).Order(StringComparer.Ordinal), a.Select(kv => kv.Key).Order(StringComparer.Ordinal));
+                foreach (var (key, value) in e)
+                {
+                    if (!key.Contains("seconds", StringComparison.Ordinal))
+                    {
+                        AssertSameResult(value, a[key], where, $"{path}.{key}");
+                    }
+                }
+
+                break;
+            case JsonArray e:
+                var arr = Assert.IsType<JsonArray>(actual);
+                Assert.Equal(e.Count, arr.Count);
+                for (int i = 0; i < e.Count; i++)
+                {
+                    AssertSameResult(e[i], arr[i], where, $"{path}[{i}]");
+                }
+
+                break;
+            case JsonValue e when e.TryGetValue<double>(out double x) && actual is JsonValue av && av.TryGetValue<double>(out double y):
+                Assert.True(Tolerance.Float32.Accepts(y, x), $"{where}: {path} = {y}, expected {x}");
+                break;
+            default:
+                Assert.Equal(expected?.ToJsonString(), actual?.ToJsonString());
+                break;
         }
     }
 
