@@ -3,7 +3,8 @@
 # with the configs the GPU run needs and scripts/gpu/run.sh, compressed to artifacts/gpu/ntkproofs-gpu.tar.xz (at most
 # 60 MiB; the script fails if it is larger). The target machine needs no .NET SDK and no internet: it brings its own
 # libtorch (a PyTorch install), which run.sh finds and hands to TorchSharp through NTKPROOFS_LIBTORCH.
-# Usage: scripts/gpu/build-bundle.sh [OUT_DIR]   (default artifacts/gpu; never committed: /artifacts/ is git-ignored)
+# Usage: [TORCHSHARP_SRC=/path/to/TorchSharp/.git] scripts/gpu/build-bundle.sh [OUT_DIR]
+#        (default artifacts/gpu; never committed: /artifacts/ is git-ignored)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:-$root/artifacts/gpu}"
@@ -15,7 +16,7 @@ mkdir -p "$stage"
 echo "build-bundle: publishing (self-contained linux-x64, TorchBackend=none) ..."
 dotnet publish "$root/experiments/NtkProofs.Experiments/NtkProofs.Experiments.csproj" -c Release -r linux-x64 \
   -p:SelfContained=true -p:TorchBackend=none -p:DebugType=none -p:GenerateDocumentationFile=false \
-  -o "$stage/bin" -nologo -v:q
+  --artifacts-path "$out/build" -o "$stage/bin" -nologo -v:q
 
 # Nothing of libtorch may travel (the machine's PyTorch provides it); LibTorchSharp (TorchSharp's small C++ shim) does.
 if ls "$stage/bin" | grep -E '^lib(torch|torch_cpu|torch_cuda|c10)\.so' >/dev/null; then
@@ -32,6 +33,14 @@ mkdir -p "$stage/experiments/configs" "$stage/scripts/gpu" "$stage/reports"
 cp -r "$root/experiments/configs/base" "$root/experiments/configs/gpu" "$stage/experiments/configs/"
 cp "$root/scripts/gpu/run.sh" "$root/scripts/gpu/build-libtorchsharp.sh" "$stage/scripts/gpu/"
 chmod +x "$stage/scripts/gpu/"*.sh "$stage/bin/NtkProofs.Experiments"
+# Optional: TorchSharp's native sources for the LibTorchSharp fallback (build-libtorchsharp.sh). TORCHSHARP_SRC is a TorchSharp
+# git directory (a clone, or a bare mirror) at the commit of TorchSharp.dll's version; TORCHSHARP_REF picks the commit.
+if [ -n "${TORCHSHARP_SRC:-}" ]; then
+  mkdir -p "$stage/native-src/TorchSharp"
+  git --git-dir="$TORCHSHARP_SRC" archive "${TORCHSHARP_REF:-HEAD}" src/Native LICENSE.txt | tar -x -C "$stage/native-src/TorchSharp"
+  git --git-dir="$TORCHSHARP_SRC" rev-parse "${TORCHSHARP_REF:-HEAD}" > "$stage/native-src/TorchSharp/COMMIT"
+  echo "build-bundle: TorchSharp native sources included ($(cat "$stage/native-src/TorchSharp/COMMIT"))"
+fi
 git -C "$root" rev-parse HEAD > "$stage/COMMIT" 2>/dev/null || echo unknown > "$stage/COMMIT"
 cat > "$stage/README.txt" <<'TXT'
 ntkproofs GPU bundle. On a Linux x64 machine with an NVIDIA GPU, its driver and a PyTorch 2.10 install:
