@@ -58,6 +58,12 @@ public static class CliRunner
             error.WriteLine($"error: {OneLine(e)}");
             return ExitCodes.BadInput;
         }
+        catch (TypeInitializationException e) when (e.TypeName == "TorchSharp.torch")
+        {
+            string cause = OneLine(e.InnerException ?? e);
+            error.WriteLine($"error: libtorch did not load ({cause[..Math.Min(cause.Length, 160)]}); a build with -p:TorchBackend=none (the GPU bundle) needs {LibTorchLocation.Variable}=/path/to/torch/lib");
+            return ExitCodes.BadInput;
+        }
         catch (NonFiniteResultException e)
         {
             error.WriteLine($"error: {OneLine(e)}");
