@@ -21,6 +21,16 @@ namespace NtkProofs.Tests.Experiments;
 [Collection(DefaultDeviceCollection.Name)]
 public sealed class ExperimentPlacementTests
 {
+    /// <summary>Extra tiny points per experiment, beyond the smoke configs.</summary>
+    private static readonly (string Experiment, (string Name, JsonNode Value)[] Values)[] ExtraPoints =
+    [
+        ("ntk-trained", [("feature", "prf:16"), ("m", 8), ("dim", 4), ("length", 4), ("steps", 3), ("test_draws", 2)]),
+        ("ntk-trained", [("feature", "taylor:4"), ("m", 8), ("dim", 4), ("length", 4), ("steps", 3), ("test_draws", 2)]),
+        ("small-prefix", [("feature", "prf:16"), ("m", 4), ("dim", 4), ("length", 4), ("steps", 3), ("test_draws", 2)]),
+        ("lazy-training", [("init", "symmetric"), ("path", "separate"), ("m", 64), ("steps", 5), ("kernel_every", 5)]),
+        ("ntk-bound", [("geometry", "independent"), ("degree", 0), ("m", 32)]),
+    ];
+
     /// <summary>At most this many points per smoke config: one per combination of its text and boolean values (the code paths).</summary>
     private const int MaxPointsPerConfig = 6;
 
@@ -167,6 +177,22 @@ public sealed class ExperimentPlacementTests
                 .Select(g => g.MinBy(p => p.ToJson().Sum(kv => kv.Value is JsonValue v && v.TryGetValue<long>(out long n) ? n : 0))!)
                 .Take(MaxPointsPerConfig);
             result.AddRange(chosen.Select(p => (config, p)));
+        }
+
+        // Code paths the smoke configs do not reach (random features, other Taylor degrees, symmetric initialization).
+        if (result.Count > 0)
+        {
+            var config = result[0].Config;
+            foreach (var extra in ExtraPoints.Where(x => x.Experiment == experiment.Name))
+            {
+                var values = experiment.Parameters.ToDictionary(p => p.Name, p => p.Validate(p.Default, "default"));
+                foreach (var (key, value) in extra.Values)
+                {
+                    values[key] = experiment.Parameters.Single(p => p.Name == key).Validate(value, key);
+                }
+
+                result.Add((config, new SweepPoint(experiment.Name, values)));
+            }
         }
 
         return result;
