@@ -161,7 +161,7 @@ public sealed class ExperimentPlacementTests
     /// <summary>From every smoke config of the experiment: per combination of text/boolean values, the point with the smallest integers.</summary>
     private static List<(SweepConfig Config, SweepPoint Point)> TinyPoints(IExperiment experiment)
     {
-        var result = new List<(SweepConfig, SweepPoint)>();
+        var result = new List<(SweepConfig Config, SweepPoint Point)>();
         foreach (var path in Directory.GetFiles(RepositoryPaths.ProfileConfigs("smoke"), "*.json").Order(StringComparer.Ordinal))
         {
             var config = SweepConfig.Load(path);
