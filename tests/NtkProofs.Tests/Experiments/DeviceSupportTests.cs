@@ -28,4 +28,30 @@ public sealed class DeviceSupportTests
         Assert.Contains("--device cuda", stderr.ToString(), StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "ntk-cuda-refused")));
     }
+
+    [Fact]
+    public void AMalformedDeviceIsOneLineAndExitTwo()
+    {
+        string config = Path.Combine(RepositoryPaths.ProfileConfigs("smoke"), "identities.json");
+        var stderr = new StringWriter();
+        int code = CliRunner.Run(["sweep", "ntk-identities", "--config", config, "--device", "cuda:x", "--dry-run"], new StringWriter(), stderr);
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--device 'cuda:x': expected cpu, cuda or cuda:N", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Single(stderr.ToString().Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void TheDeviceCommandReportsLibtorchAndRefusesAnUnusableDevice()
+    {
+        var stdout = new StringWriter();
+        Assert.Equal(ExitCodes.Success, CliRunner.Run(["device"], stdout, new StringWriter()));
+        Assert.Contains("libtorch loaded by TorchSharp: 2.10", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("cuda available:", stdout.ToString(), StringComparison.Ordinal);
+        if (!TorchSharp.torch.cuda.is_available())
+        {
+            var stderr = new StringWriter();
+            Assert.Equal(ExitCodes.BadInput, CliRunner.Run(["device", "--device", "cuda:3"], new StringWriter(), stderr));
+            Assert.Contains("--device cuda:3: CUDA is not available", stderr.ToString(), StringComparison.Ordinal);
+        }
+    }
 }
