@@ -16,6 +16,9 @@ namespace NtkProofs.Experiments.AttentionExperiments;
 public sealed class NtkBoundExperiment : TypedExperiment<BoundResult>
 {
     /// <inheritdoc />
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override string Name => "ntk-bound";
 
     /// <inheritdoc />
@@ -63,18 +66,18 @@ public sealed class NtkBoundExperiment : TypedExperiment<BoundResult>
         if (point.Text("feature") == "prf")
         {
             var prf = new PositiveRandomFeatureMap(dim, checked((int)point.Int("r")), Seeds.Derive(seed, 9, point.Int("r")));
-            row = BoundExperiment.Measure(dim, length, dim, m, beta, prf, causal, seed, geometry);
+            row = BoundExperiment.Measure(dim, length, dim, m, beta, prf, causal, seed, geometry, context.Placement);
         }
         else if (degree == 0)
         {
-            var probe = BoundExperiment.Measure(dim, length, dim, m, beta, 2, causal, seed, geometry);
+            var probe = BoundExperiment.Measure(dim, length, dim, m, beta, 2, causal, seed, geometry, context.Placement);
             target = Math.Pow(m, -exponent);
             int g = TheoremB.SmallestEvenDegree(probe.Bound.Beta, target.Value);
-            row = g == 2 ? probe : BoundExperiment.Measure(dim, length, dim, m, beta, g, causal, seed, geometry);
+            row = g == 2 ? probe : BoundExperiment.Measure(dim, length, dim, m, beta, g, causal, seed, geometry, context.Placement);
         }
         else
         {
-            row = BoundExperiment.Measure(dim, length, dim, m, beta, degree, causal, seed, geometry);
+            row = BoundExperiment.Measure(dim, length, dim, m, beta, degree, causal, seed, geometry, context.Placement);
         }
 
         var b = row.Bound;

@@ -16,6 +16,9 @@ namespace NtkProofs.Experiments.AttentionExperiments;
 public sealed class NtkIdentitiesExperiment : TypedExperiment<IdentitiesResult>
 {
     /// <inheritdoc />
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override string Name => "ntk-identities";
 
     /// <inheritdoc />
@@ -42,7 +45,7 @@ public sealed class NtkIdentitiesExperiment : TypedExperiment<IdentitiesResult>
         bool causal = point.Bool("causal");
         long seed = Seeds.Derive(context.MasterSeed, 41, (point.Int("replicate") * 1_000_003L) + m);
         using var scope = NewDisposeScope();
-        var (q, k, v, pk, pv) = BoundExperiment.Problem(dim, length, dim, m, point.Real("beta"), seed, BoundGeometry.IndependentValues);
+        var (q, k, v, pk, pv) = BoundExperiment.Problem(dim, length, dim, m, point.Real("beta"), seed, BoundGeometry.IndependentValues, context.Placement);
         var phi = new TaylorFeatureMap(dim, g);
         var (z, kSum) = PrefixAccumulator.Compute(phi, pk, pv);
 
@@ -60,7 +63,7 @@ public sealed class NtkIdentitiesExperiment : TypedExperiment<IdentitiesResult>
         double i3 = Math.Max(Relative(z1 + z2, z), Relative(k1 + k2, kSum));
 
         using var generator = new Generator(unchecked((ulong)seed));
-        var permutation = randperm(m, generator: generator);
+        var permutation = context.Placement.Randperm(generator, m);
         var (zp, kp) = PrefixAccumulator.Compute(phi, pk.index_select(1, permutation), pv.index_select(1, permutation));
         var exactPermuted = PrefixAttention.Forward(q, k, v, pk.index_select(1, permutation), pv.index_select(1, permutation), causal);
         var exact = PrefixAttention.Forward(q, k, v, pk, pv, causal);

@@ -13,6 +13,9 @@ namespace NtkProofs.Experiments.AttentionExperiments;
 public sealed class NtkTrainedExperiment : TypedExperiment<TrainedResult>
 {
     /// <inheritdoc />
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override string Name => "ntk-trained";
 
     /// <inheritdoc />
@@ -49,6 +52,7 @@ public sealed class NtkTrainedExperiment : TypedExperiment<TrainedResult>
             TestDraws = checked((int)point.Int("test_draws")),
             Seed = context.MasterSeed,
             DType = point.Text("dtype") == "float64" ? ScalarType.Float64 : ScalarType.Float32,
+            Placement = context.Placement,
         };
         var rows = TrainedSetting.Run(options);
         TrainedSettingRow Of(ZkSource source) => rows.Single(r => r.Source == source);

@@ -48,13 +48,20 @@ public static class CliRunner
 
         try
         {
+            LibTorchLocation.LoadFromEnvironment();   // before any TorchSharp call: NTKPROOFS_LIBTORCH
             TorchRuntime.Configure();
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or CliInputException
-            or System.Text.DecoderFallbackException or System.Text.Json.JsonException or FormatException)
+            or System.Text.DecoderFallbackException or System.Text.Json.JsonException or FormatException or LibTorchLocationException)
         {
             error.WriteLine($"error: {OneLine(e)}");
+            return ExitCodes.BadInput;
+        }
+        catch (TypeInitializationException e) when (e.TypeName == "TorchSharp.torch")
+        {
+            string cause = OneLine(e.InnerException ?? e);
+            error.WriteLine($"error: libtorch did not load ({cause[..Math.Min(cause.Length, 160)]}); a build with -p:TorchBackend=none (the GPU bundle) needs {LibTorchLocation.Variable}=/path/to/torch/lib");
             return ExitCodes.BadInput;
         }
         catch (NonFiniteResultException e)

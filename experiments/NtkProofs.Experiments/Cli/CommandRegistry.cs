@@ -14,6 +14,7 @@ public static class CommandRegistry
         new BenchCommand(),
         new SweepCommand(),
         new MergeCommand(),
+        new DeviceCommand(),
         new SlurmCommand(),
         new FinetuneCommand(),
         new CheckAdapterCommand(),

@@ -11,16 +11,15 @@ namespace NtkProofs.Experiments.Commands;
 public sealed class ReportCommand : ICliCommand
 {
     /// <summary>The profiles, smallest first.</summary>
-    public static readonly string[] Profiles = ["smoke", "quick", "full"];
+    public static readonly string[] Profiles = ["smoke", "quick", "full", "gpu"];
 
     /// <inheritdoc />
     public Command Build()
     {
-        var profile = new Option<string>("--profile") { Description = "smoke (CI, under 2 minutes), quick (the committed report, under 20 minutes on 2 cores) or full (paper scale, big machines).", DefaultValueFactory = _ => "quick" };
+        var profile = new Option<string>("--profile") { Description = "smoke (CI, under 2 minutes), quick (the committed report, under 20 minutes on 2 cores), full (paper scale, big machines) or gpu (attention and lemma sweeps at GPU scale; use with --device cuda, see scripts/gpu).", DefaultValueFactory = _ => "quick" };
         profile.AcceptOnlyFromAmong(Profiles);
         var output = new Option<DirectoryInfo?>("--out") { Description = "Report folder (default: reports/ for quick, reports/<profile>/ otherwise)." };
-        var device = new Option<string>("--device") { Description = "Device for the experiments that can use one.", DefaultValueFactory = _ => "cpu" };
-        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var device = new Option<string>("--device") { Description = "Device for the experiments: cpu, cuda or cuda:N (no CPU fallback: an experiment that cannot use CUDA is refused).", DefaultValueFactory = _ => "cpu" };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: one per logical core)." };
         var resume = new Option<bool>("--resume") { Description = "Keep the finished points of an interrupted report run (in <out>/.work/<profile>/) instead of starting over." };
         var only = new Option<string[]>("--only") { Description = "Run only these configs of the profile (by file name without .json); the others' ledger rows say 'not run'.", AllowMultipleArgumentsPerToken = true };

@@ -24,8 +24,7 @@ public sealed class SweepCommand : ICliCommand
         var output = new Option<DirectoryInfo?>("--out") { Description = "Results folder (default sweeps/<experiment>/): <experiment>.jsonl (or <experiment>.shard-i-of-N.jsonl) and manifest.json." };
         var shard = new Option<string?>("--shard") { Description = "Run only shard i of N (1-based, e.g. 2/8 for a cluster job array): the points whose index % N == i - 1. Join shards with 'ntkproofs merge'." };
         var resume = new Option<bool>("--resume") { Description = "Continue the results file in --out: points already there are skipped. Without it an existing non-empty results file is an error." };
-        var device = new Option<string>("--device") { Description = "Device the experiment computes on.", DefaultValueFactory = _ => "cpu" };
-        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var device = new Option<string>("--device") { Description = "Device the experiment computes on: cpu, cuda or cuda:N (no CPU fallback).", DefaultValueFactory = _ => "cpu" };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: one per logical core)." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar or messages (CI); the summary table is still printed." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate the config and print the plan (points, shard sizes, the first points) without running anything." };
@@ -59,26 +58,32 @@ public sealed class SweepCommand : ICliCommand
     public static string ResultsFileName(string experiment, ShardSpec? shard) =>
         shard is { } s ? $"{experiment}.{s.FileSuffix}.jsonl" : $"{experiment}.jsonl";
 
-    /// <summary>Fails with <see cref="CliInputException"/> unless <paramref name="device"/> can be used.</summary>
-    /// <param name="device">"cpu" or "cuda".</param>
-    public static void RequireDevice(string device)
+    /// <summary>Fails with <see cref="CliInputException"/> unless <paramref name="device"/> parses ("cpu", "cuda", "cuda:N") and exists here.</summary>
+    /// <param name="device">"cpu", "cuda" or "cuda:N".</param>
+    /// <returns>The placement.</returns>
+    public static DevicePlacement RequireDevice(string device)
     {
-        if (device == "cuda" && !TorchSharp.torch.cuda.is_available())
+        try
         {
-            throw new CliInputException("--device cuda: CUDA is not available here (torch.cuda.is_available() is false: no GPU, or the CPU-only libtorch package); use --device cpu");
+            return DevicePlacement.Parse(device).RequireAvailable();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new CliInputException(e.Message);
         }
     }
 
-    /// <summary>Fails with <see cref="CliInputException"/> when <paramref name="device"/> is cuda and an experiment would compute on the CPU anyway.</summary>
-    /// <param name="device">"cpu" or "cuda".</param>
+    /// <summary>Fails with <see cref="CliInputException"/> when <paramref name="device"/> is CUDA and an experiment would compute on the CPU anyway.</summary>
+    /// <param name="device">"cpu", "cuda" or "cuda:N".</param>
     /// <param name="experiments">The experiments that would run.</param>
     public static void RequireDeviceSupport(string device, IEnumerable<IExperiment> experiments)
     {
         ArgumentNullException.ThrowIfNull(experiments);
-        var cpuOnly = experiments.Where(e => device == "cuda" && !e.SupportsCuda).Select(e => e.Name).Distinct().ToList();
+        bool cuda = device.StartsWith("cuda", StringComparison.Ordinal);
+        var cpuOnly = experiments.Where(e => cuda && !e.SupportsCuda).Select(e => e.Name).Distinct().ToList();
         if (cpuOnly.Count > 0)
         {
-            throw new CliInputException($"--device cuda: experiment(s) {string.Join(", ", cpuOnly)} compute on the CPU only (no CUDA libtorch is on the project's NuGet feed, and the GPU path is not implemented); use --device cpu");
+            throw new CliInputException($"--device {device}: experiment(s) {string.Join(", ", cpuOnly)} compute on the CPU only (not wired to the device seam); use --device cpu");
         }
     }
 

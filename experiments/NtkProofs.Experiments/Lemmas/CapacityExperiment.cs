@@ -13,6 +13,9 @@ namespace NtkProofs.Experiments.Lemmas;
 public sealed class CapacityExperiment : TypedExperiment<CapacityRecord>
 {
     /// <inheritdoc />
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override string Name => "capacity";
 
     /// <inheritdoc />
@@ -31,7 +34,7 @@ public sealed class CapacityExperiment : TypedExperiment<CapacityRecord>
     {
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(context);
-        var problem = LemmaParameters.Problem(point, context.MasterSeed);
+        var problem = (LemmaParameters.Problem(point, context.MasterSeed) with { Placement = context.Placement });
         int m = checked((int)point.Int("m")), r = checked((int)point.Int("replicate")), steps = checked((int)point.Int("steps"));
         if (problem.ValuePath == Model.ValuePath.FixedValue && m < 2)
         {

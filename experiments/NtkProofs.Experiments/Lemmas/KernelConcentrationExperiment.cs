@@ -8,6 +8,9 @@ namespace NtkProofs.Experiments.Lemmas;
 public sealed class KernelConcentrationExperiment : TypedExperiment<InitialKernelSample>
 {
     /// <inheritdoc />
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override string Name => "kernel-concentration";
 
     /// <inheritdoc />
@@ -21,6 +24,6 @@ public sealed class KernelConcentrationExperiment : TypedExperiment<InitialKerne
     {
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(context);
-        return KernelConcentration.Measure(LemmaParameters.Problem(point, context.MasterSeed), checked((int)point.Int("m")), checked((int)point.Int("replicate")));
+        return KernelConcentration.Measure((LemmaParameters.Problem(point, context.MasterSeed) with { Placement = context.Placement }), checked((int)point.Int("m")), checked((int)point.Int("replicate")));
     }
 }

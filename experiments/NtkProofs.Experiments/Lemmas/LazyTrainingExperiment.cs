@@ -10,6 +10,9 @@ namespace NtkProofs.Experiments.Lemmas;
 public sealed class LazyTrainingExperiment : TypedExperiment<LazyTrainingRecord>
 {
     /// <inheritdoc />
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override string Name => "lazy-training";
 
     /// <inheritdoc />
@@ -34,7 +37,7 @@ public sealed class LazyTrainingExperiment : TypedExperiment<LazyTrainingRecord>
         var options = new TrainingOptions(checked((int)point.Int("steps")), point.Real("eta0"), checked((int)point.Int("kernel_every")));
         var init = point.Text("init") == "symmetric" ? PrefixInit.Symmetric : PrefixInit.Random;
         bool centred = point.Bool("centred");
-        var s = LazyTraining.Measure(LemmaParameters.Problem(point, context.MasterSeed, centred), checked((int)point.Int("m")), checked((int)point.Int("replicate")), options, init);
+        var s = LazyTraining.Measure((LemmaParameters.Problem(point, context.MasterSeed, centred) with { Placement = context.Placement }), checked((int)point.Int("m")), checked((int)point.Int("replicate")), options, init);
         return LazyTrainingRecord.From(s, centred);
     }
 }

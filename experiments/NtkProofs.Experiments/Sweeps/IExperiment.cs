@@ -19,9 +19,10 @@ public interface IExperiment
     IReadOnlyList<ParameterSpec> Parameters { get; }
 
     /// <summary>
-    /// Whether <see cref="Run"/> computes on the device named by <see cref="ExperimentContext.Device"/> when it is "cuda".
-    /// No experiment does yet (no CUDA libtorch is on the project's feed and no GPU was available to test one), so
-    /// <c>--device cuda</c> is refused with a clear message instead of silently computing on the CPU.
+    /// Whether <see cref="Run"/> computes on the device named by <see cref="ExperimentContext.Device"/> when it is "cuda" or
+    /// "cuda:N": true only when every tensor it creates goes through <see cref="ExperimentContext.Placement"/> (checked on
+    /// CPU by ExperimentPlacementTests). Otherwise <c>--device cuda</c> is refused with a clear message instead of silently
+    /// computing on the CPU.
     /// </summary>
     bool SupportsCuda => false;
 

@@ -15,6 +15,9 @@ public sealed class SmallPrefixExperiment : TypedExperiment<SmallPrefixResult>
     public const string ExperimentName = "small-prefix";
 
     /// <inheritdoc />
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override string Name => ExperimentName;
 
     /// <inheritdoc />
@@ -50,6 +53,7 @@ public sealed class SmallPrefixExperiment : TypedExperiment<SmallPrefixResult>
             TestDraws = checked((int)point.Int("test_draws")),
             Seed = context.MasterSeed,
             DType = ScalarType.Float32,
+            Placement = context.Placement,
         };
         var rows = TrainedSetting.Run(options);
         TrainedSettingRow Of(ZkSource source) => rows.Single(r => r.Source == source);

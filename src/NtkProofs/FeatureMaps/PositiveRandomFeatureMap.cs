@@ -57,7 +57,7 @@ public sealed class PositiveRandomFeatureMap : IFeatureMap
     /// <summary>A copy of Omega (r x d, row-major) in the given dtype on the given device.</summary>
     /// <param name="dtype">Scalar type.</param>
     /// <param name="device">Device.</param>
-    public Tensor Omega(ScalarType dtype, Device device) => tensor(omega, [R, InputDim], ScalarType.Float64).to(dtype, device);
+    public Tensor Omega(ScalarType dtype, Device device) => tensor(omega, [R, InputDim], ScalarType.Float64, device: device).to(dtype);
 
     /// <inheritdoc />
     public Tensor Apply(Tensor x)

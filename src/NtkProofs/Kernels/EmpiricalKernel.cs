@@ -38,9 +38,9 @@ public static class EmpiricalKernel
         var (logNormalizer, mean) = SoftmaxStatistics(model, x, block);
 
         // Pass 2: recompute each block's weights and accumulate the Gram products.
-        var keyGram = zeros(n * c, n * c, dtype: ScalarType.Float64);
-        var weightGram = valuePath != ValuePath.FixedValue ? zeros(n, n, dtype: ScalarType.Float64) : null;
-        var cross = valuePath == ValuePath.TiedValue ? zeros(n, n * c, dtype: ScalarType.Float64) : null;
+        var keyGram = zeros(n * c, n * c, dtype: ScalarType.Float64, device: x.device);
+        var weightGram = valuePath != ValuePath.FixedValue ? zeros(n, n, dtype: ScalarType.Float64, device: x.device) : null;
+        var cross = valuePath == ValuePath.TiedValue ? zeros(n, n * c, dtype: ScalarType.Float64, device: x.device) : null;
         var shift = logNormalizer - (0.5 * Math.Log(m));                                    // exp(l - shift) = sqrt(m) S
         var valuesT = model.ValueMatrix.t().contiguous();                                   // c x m
         for (long start = 0; start < m; start += block)
@@ -55,10 +55,10 @@ public static class EmpiricalKernel
             cross?.addmm_(s, factor.t());
         }
 
-        var kernel = keyGram.mul_(kron(x.mm(x.t()), ones(c, c, dtype: ScalarType.Float64)));
+        var kernel = keyGram.mul_(kron(x.mm(x.t()), ones(c, c, dtype: ScalarType.Float64, device: x.device)));
         if (weightGram is not null)
         {
-            kernel.add_(kron(weightGram, eye(c, dtype: ScalarType.Float64)));
+            kernel.add_(kron(weightGram, eye(c, dtype: ScalarType.Float64, device: x.device)));
         }
 
         if (cross is not null)
@@ -86,9 +86,9 @@ public static class EmpiricalKernel
     private static (Tensor LogNormalizer, Tensor Mean) SoftmaxStatistics(PrefixModel model, Tensor x, long block)
     {
         long n = x.shape[0], m = model.Spec.PrefixLength, c = model.Spec.OutputDim;
-        var runningMax = full(n, 1, double.NegativeInfinity, dtype: ScalarType.Float64);
-        var runningSum = zeros(n, 1, dtype: ScalarType.Float64);
-        var weighted = zeros(n, c, dtype: ScalarType.Float64);
+        var runningMax = full(n, 1, double.NegativeInfinity, dtype: ScalarType.Float64, device: x.device);
+        var runningSum = zeros(n, 1, dtype: ScalarType.Float64, device: x.device);
+        var weighted = zeros(n, c, dtype: ScalarType.Float64, device: x.device);
         for (long start = 0; start < m; start += block)
         {
             using var inner = NewDisposeScope();

@@ -32,8 +32,8 @@ public static class InfinitePrefixKernel
         var k = (g * s2).exp();
         Tensor result = valuePath switch
         {
-            ValuePath.FixedValue => kron(g * k, eye(outputDim, dtype: ScalarType.Float64)),
-            ValuePath.SeparateValue => kron((g + 1.0) * k, eye(outputDim, dtype: ScalarType.Float64)),
+            ValuePath.FixedValue => kron(g * k, eye(outputDim, dtype: ScalarType.Float64, device: k.device)),
+            ValuePath.SeparateValue => kron((g + 1.0) * k, eye(outputDim, dtype: ScalarType.Float64, device: k.device)),
             ValuePath.TiedValue => Tied(x, g, k, s2, n, d),
             _ => throw new ArgumentOutOfRangeException(nameof(valuePath), valuePath, "unknown value path"),
         };
@@ -49,7 +49,7 @@ public static class InfinitePrefixKernel
 
     private static Tensor Tied(Tensor x, Tensor g, Tensor k, double s2, long n, long d)
     {
-        var identityPart = kron(k * (g * s2 + 1.0), eye(d, dtype: ScalarType.Float64));
+        var identityPart = kron(k * (g * s2 + 1.0), eye(d, dtype: ScalarType.Float64, device: k.device));
         var outer = k * (g * (s2 * s2) + 2.0 * s2);                                       // n x n
         // [i, l, j, l'] = outer_ij x_jl x_il'
         var rankOne = outer.unsqueeze(1).unsqueeze(3) * x.t().unsqueeze(0).unsqueeze(3) * x.unsqueeze(1).unsqueeze(2);

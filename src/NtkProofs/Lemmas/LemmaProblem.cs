@@ -17,6 +17,7 @@ namespace NtkProofs.Lemmas;
 /// <param name="MaxAbsCosine">Input separation: |&lt;x_i, x_j&gt;| &lt;= this.</param>
 /// <param name="MasterSeed">Master seed.</param>
 /// <param name="Centred">Train the centred output F - F(theta_0) (THEORY.md A.2); kernels are unchanged.</param>
+/// <param name="Placement">Device of the inputs, targets and models (null: CPU). Not part of the problem's identity in results.</param>
 public sealed record LemmaProblem(
     ValuePath ValuePath,
     int Samples,
@@ -26,7 +27,8 @@ public sealed record LemmaProblem(
     OutputScale Scale = OutputScale.SqrtM,
     double MaxAbsCosine = 0.9,
     long MasterSeed = Seeds.Master,
-    bool Centred = false)
+    bool Centred = false,
+    [property: System.Text.Json.Serialization.JsonIgnore] DevicePlacement? Placement = null)
 {
     /// <summary>How many redraws <see cref="CapacityModel"/> tries before giving up on a sign pattern that is not constant.</summary>
     public const int MaxSignRedraws = 64;
@@ -43,18 +45,18 @@ public sealed record LemmaProblem(
 
     /// <summary>Inputs of replicate <paramref name="replicate"/> (the same for every m).</summary>
     /// <param name="replicate">Replicate index.</param>
-    public Tensor Inputs(int replicate) => InputSets.UnitSphere(Samples, InputDim, Seeds.Derive(MasterSeed, InputStream, replicate), MaxAbsCosine);
+    public Tensor Inputs(int replicate) => InputSets.UnitSphere(Samples, InputDim, Seeds.Derive(MasterSeed, InputStream, replicate), MaxAbsCosine, Placement);
 
     /// <summary>Targets of replicate <paramref name="replicate"/>.</summary>
     /// <param name="replicate">Replicate index.</param>
-    public Tensor Targets(int replicate) => InputSets.Targets(Samples, EffectiveOutputDim, Seeds.Derive(MasterSeed, TargetStream, replicate));
+    public Tensor Targets(int replicate) => InputSets.Targets(Samples, EffectiveOutputDim, Seeds.Derive(MasterSeed, TargetStream, replicate), Placement);
 
     /// <summary>The model at initialization for replicate <paramref name="replicate"/> and prefix length m.</summary>
     /// <param name="prefixLength">m.</param>
     /// <param name="replicate">Replicate index.</param>
     /// <param name="init">Initialization scheme.</param>
     public PrefixModel Model(int prefixLength, int replicate, PrefixInit init = PrefixInit.Random) =>
-        PrefixModel.Initialize(Spec(prefixLength), Seeds.Derive(MasterSeed, PrefixStream, (replicate * 1_000_003L) + prefixLength), init);
+        PrefixModel.Initialize(Spec(prefixLength), Seeds.Derive(MasterSeed, PrefixStream, (replicate * 1_000_003L) + prefixLength), init, Placement);
 
     /// <summary>
     /// The model for the capacity measurement (C4): as <see cref="Model"/>, but on the fixed path a draw whose signs are all
@@ -78,7 +80,7 @@ public sealed record LemmaProblem(
         for (int redraw = 0; redraw <= MaxSignRedraws; redraw++)
         {
             long seed = Seeds.Derive(MasterSeed, PrefixStream, (replicate * 1_000_003L) + prefixLength + (redraw * 7_919_000_003L));
-            var model = PrefixModel.Initialize(Spec(prefixLength), redraw == 0 ? Seeds.Derive(MasterSeed, PrefixStream, (replicate * 1_000_003L) + prefixLength) : seed);
+            var model = PrefixModel.Initialize(Spec(prefixLength), redraw == 0 ? Seeds.Derive(MasterSeed, PrefixStream, (replicate * 1_000_003L) + prefixLength) : seed, placement: Placement);
             using var spread = model.Values!.max(0).values - model.Values!.min(0).values;
             if (spread.min().item<double>() > 0)
             {

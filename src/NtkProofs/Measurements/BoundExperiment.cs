@@ -77,13 +77,14 @@ public static class BoundExperiment
     /// <param name="causal">Causal mask on the input block.</param>
     /// <param name="seed">Seed of all tensors.</param>
     /// <param name="geometry">How keys and values are built.</param>
-    public static BoundRow Measure(int dim, int length, int valueDim, int prefixLength, double targetBeta, int degree, bool causal, long seed, BoundGeometry geometry = BoundGeometry.KeyCorrelatedValues)
+    /// <param name="placement">Device of every tensor (null: CPU).</param>
+    public static BoundRow Measure(int dim, int length, int valueDim, int prefixLength, double targetBeta, int degree, bool causal, long seed, BoundGeometry geometry = BoundGeometry.KeyCorrelatedValues, DevicePlacement? placement = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dim, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(prefixLength, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(targetBeta);
-        return Measure(dim, length, valueDim, prefixLength, targetBeta, new TaylorFeatureMap(dim, degree), causal, seed, geometry);
+        return Measure(dim, length, valueDim, prefixLength, targetBeta, new TaylorFeatureMap(dim, degree), causal, seed, geometry, placement);
     }
 
     /// <summary>
@@ -99,7 +100,8 @@ public static class BoundExperiment
     /// <param name="causal">Causal mask on the input block.</param>
     /// <param name="seed">Seed of all tensors.</param>
     /// <param name="geometry">How keys and values are built.</param>
-    public static BoundRow Measure(int dim, int length, int valueDim, int prefixLength, double targetBeta, IFeatureMap phi, bool causal, long seed, BoundGeometry geometry = BoundGeometry.KeyCorrelatedValues)
+    /// <param name="placement">Device of every tensor (null: CPU).</param>
+    public static BoundRow Measure(int dim, int length, int valueDim, int prefixLength, double targetBeta, IFeatureMap phi, bool causal, long seed, BoundGeometry geometry = BoundGeometry.KeyCorrelatedValues, DevicePlacement? placement = null)
     {
         ArgumentNullException.ThrowIfNull(phi);
         ArgumentOutOfRangeException.ThrowIfLessThan(dim, 1);
@@ -107,7 +109,7 @@ public static class BoundExperiment
         ArgumentOutOfRangeException.ThrowIfLessThan(prefixLength, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(targetBeta);
         using var scope = NewDisposeScope();
-        var (q, k, v, pk, pv) = Problem(dim, length, valueDim, prefixLength, targetBeta, seed, geometry);
+        var (q, k, v, pk, pv) = Problem(dim, length, valueDim, prefixLength, targetBeta, seed, geometry, placement);
         var (z, kSum) = PrefixAccumulator.Compute(phi, pk, pv);
         var ntk = NtkAttention.Forward(q, k, v, phi, z, kSum, causal);
         var exact = PrefixAttention.Forward(q, k, v, pk, pv, causal);
@@ -159,42 +161,44 @@ public static class BoundExperiment
     /// <param name="targetBeta">beta0.</param>
     /// <param name="seed">Seed.</param>
     /// <param name="geometry">How keys and values are built.</param>
-    public static (Tensor Q, Tensor K, Tensor V, Tensor PrefixKeys, Tensor PrefixValues) Problem(int dim, int length, int valueDim, int prefixLength, double targetBeta, long seed, BoundGeometry geometry)
+    /// <param name="placement">Device of every tensor (null: CPU); random draws happen on the CPU and are moved.</param>
+    public static (Tensor Q, Tensor K, Tensor V, Tensor PrefixKeys, Tensor PrefixValues) Problem(int dim, int length, int valueDim, int prefixLength, double targetBeta, long seed, BoundGeometry geometry, DevicePlacement? placement = null)
     {
+        var device = (placement ?? DevicePlacement.Cpu).Device;
         using var scope = NewDisposeScope();
         double radius = Math.Sqrt(targetBeta * Math.Sqrt(dim));
         Tensor q, k, v, pk, pv;
         if (geometry == BoundGeometry.Adversarial)
         {
-            var u = zeros(dim, dtype: ScalarType.Float64);
-            u[0] = 1.0;
+            var u = zeros(dim, dtype: ScalarType.Float64, device: device);
+            u[0].fill_(1.0);   // not "u[0] = 1.0": the implicit scalar tensor would be created on the default device
             q = (u * radius).expand(1, 1, length, dim).contiguous();
-            k = zeros(1, 1, length, dim, ScalarType.Float64);
+            k = zeros(1, 1, length, dim, ScalarType.Float64, device);
             if (dim > 1)
             {
-                k[.., .., .., 1] = full(1, 1, length, radius, ScalarType.Float64);
+                k[.., .., .., 1] = full(1, 1, length, radius, ScalarType.Float64, device);
             }
 
-            v = zeros(1, 1, length, valueDim, ScalarType.Float64);
+            v = zeros(1, 1, length, valueDim, ScalarType.Float64, device);
             int positive = (int)Math.Clamp(Math.Round(prefixLength / (1 + Math.Exp(2 * targetBeta))), prefixLength > 1 ? 1 : 0, prefixLength);
-            var sign = ones(prefixLength, 1, dtype: ScalarType.Float64);
-            sign[positive..] = full(prefixLength - positive, 1, -1.0, ScalarType.Float64);
+            var sign = ones(prefixLength, 1, dtype: ScalarType.Float64, device: device);
+            sign[positive..] = full(prefixLength - positive, 1, -1.0, ScalarType.Float64, device);
             pk = (sign * (u * radius)).unsqueeze(0);
             pv = (-sign).expand(prefixLength, valueDim).unsqueeze(0).contiguous();
         }
         else
         {
-            q = Sphere(seed, 0, [1, 1, length, dim], radius);
-            k = Sphere(seed, 1, [1, 1, length, dim], radius);
-            pk = Sphere(seed, 3, [1, prefixLength, dim], radius);
+            q = Sphere(seed, 0, [1, 1, length, dim], radius, placement);
+            k = Sphere(seed, 1, [1, 1, length, dim], radius, placement);
+            pk = Sphere(seed, 3, [1, prefixLength, dim], radius, placement);
             if (geometry == BoundGeometry.IndependentValues)
             {
-                v = Normal(seed, 2, [1, 1, length, valueDim]);
-                pv = Normal(seed, 4, [1, prefixLength, valueDim]);
+                v = Normal(seed, 2, [1, 1, length, valueDim], placement);
+                pv = Normal(seed, 4, [1, prefixLength, valueDim], placement);
             }
             else
             {
-                var w = Normal(seed, 5, [dim, valueDim]) / Math.Sqrt(dim);
+                var w = Normal(seed, 5, [dim, valueDim], placement) / Math.Sqrt(dim);
                 v = matmul(k / radius, w);
                 pv = matmul(pk / radius, w);
             }
@@ -203,11 +207,11 @@ public static class BoundExperiment
         return (q.MoveToOuterDisposeScope(), k.MoveToOuterDisposeScope(), v.MoveToOuterDisposeScope(), pk.MoveToOuterDisposeScope(), pv.MoveToOuterDisposeScope());
     }
 
-    private static Tensor Normal(long seed, int stream, long[] shape) => Seeds.Normal(seed, stream, shape, ScalarType.Float64);
+    private static Tensor Normal(long seed, int stream, long[] shape, DevicePlacement? placement) => Seeds.Normal(seed, stream, shape, ScalarType.Float64, placement);
 
-    private static Tensor Sphere(long seed, int stream, long[] shape, double radius)
+    private static Tensor Sphere(long seed, int stream, long[] shape, double radius, DevicePlacement? placement)
     {
-        using var g = Normal(seed, stream, shape);
+        using var g = Normal(seed, stream, shape, placement);
         return g / g.norm(-1, keepdim: true).clamp_min(1e-300) * radius;
     }
 }

@@ -34,12 +34,12 @@ public static class TrainedSetting
         foreach (int m in options.PrefixLengths)
         {
             using var scope = NewDisposeScope();
-            var prefix = Normal(Seeds.Derive(options.Seed, 4, m), [m, dim], dtype);
+            var prefix = Normal(Seeds.Derive(options.Seed, 4, m), [m, dim], dtype, options.Placement);
             var prefixKeys = HeadProjection.Project(prefix, wk);
             var prefixValues = HeadProjection.Project(prefix, wv);
 
             // Held-out draws [T, 1, L, d] and their targets.
-            var testX = Normal(Seeds.Derive(options.Seed, 5, m), [options.TestDraws, options.Length, dim], dtype);
+            var testX = Normal(Seeds.Derive(options.Seed, 5, m), [options.TestDraws, options.Length, dim], dtype, options.Placement);
             var (tq, tk, tv) = (HeadProjection.Project(testX, wq), HeadProjection.Project(testX, wk), HeadProjection.Project(testX, wv));
             var testTarget = PrefixAttention.Forward(tq, tk, tv, prefixKeys, prefixValues);
             var zeroState = PrefixAttention.Forward(tq, tk, tv, prefixKeys.narrow(1, 0, 0), prefixValues.narrow(1, 0, 0));
@@ -64,8 +64,8 @@ public static class TrainedSetting
     private static (Tensor Z, Tensor K, double FinalLoss, double Seconds) Fit(TrainedSettingOptions options, IFeatureMap phi, Tensor wq, Tensor wk, Tensor wv, Tensor prefixKeys, Tensor prefixValues, int m)
     {
         var dtype = options.DType;
-        var z = new Parameter(zeros([1, phi.R, options.Dim], dtype), requires_grad: true);
-        var k = new Parameter(zeros([1, phi.R], dtype), requires_grad: true);
+        var z = new Parameter(zeros([1, phi.R, options.Dim], dtype, options.Placement.Device), requires_grad: true);
+        var k = new Parameter(zeros([1, phi.R], dtype, options.Placement.Device), requires_grad: true);
         double lr = options.ScaleLearningRateByFeatures ? options.LearningRate * Math.Sqrt((double)options.Dim / phi.R) : options.LearningRate;
         using var adam = optim.Adam([z, k], lr: lr);
         using var generator = new Generator(unchecked((ulong)Seeds.Derive(options.Seed, 6, m)));
@@ -76,7 +76,7 @@ public static class TrainedSetting
         for (int step = 0; step < options.Steps; step++)
         {
             using var stepScope = NewDisposeScope();
-            var x = randn([options.BatchSize, options.Length, options.Dim], ScalarType.Float64, generator: generator).to(dtype);
+            var x = options.Placement.Randn(generator, ScalarType.Float64, options.BatchSize, options.Length, options.Dim).to(dtype);
             var (q, kx, v) = (HeadProjection.Project(x, wq), HeadProjection.Project(x, wk), HeadProjection.Project(x, wv));
             Tensor target;
             using (no_grad())
@@ -108,12 +108,12 @@ public static class TrainedSetting
     }
 
     private static Tensor Weight(TrainedSettingOptions options, int stream) =>
-        (Normal(Seeds.Derive(options.Seed, stream, 0), [options.Dim, options.Dim], ScalarType.Float64) * (options.WeightScale / Math.Sqrt(options.Dim))).to(options.DType).DetachFromDisposeScope();
+        (Normal(Seeds.Derive(options.Seed, stream, 0), [options.Dim, options.Dim], ScalarType.Float64, options.Placement) * (options.WeightScale / Math.Sqrt(options.Dim))).to(options.DType).DetachFromDisposeScope();
 
-    private static Tensor Normal(long seed, long[] shape, ScalarType dtype)
+    private static Tensor Normal(long seed, long[] shape, ScalarType dtype, DevicePlacement placement)
     {
         using var generator = new Generator(unchecked((ulong)seed));
-        using var t = randn(shape, ScalarType.Float64, generator: generator);
+        using var t = placement.Randn(generator, ScalarType.Float64, shape);
         return t.to(dtype);
     }
 }

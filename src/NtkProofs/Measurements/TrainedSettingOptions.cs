@@ -56,6 +56,9 @@ public sealed record TrainedSettingOptions
     /// <summary>Training dtype (float32, as a user would train); closed forms and targets use the same dtype.</summary>
     public ScalarType DType { get; init; } = ScalarType.Float32;
 
+    /// <summary>Device of every tensor (random draws happen on the CPU and are moved, so results match across devices up to kernels).</summary>
+    public Numerics.DevicePlacement Placement { get; init; } = Numerics.DevicePlacement.Cpu;
+
     /// <summary>The paper's size: d 64, L 128, m = 2, 4, ..., 2^18, 40k steps of one draw (GPU machines).</summary>
     public static TrainedSettingOptions Paper { get; } = new()
     {

@@ -1,4 +1,5 @@
 using TorchSharp;
+using NtkProofs.Numerics;
 using static TorchSharp.torch;
 
 namespace NtkProofs.Model;
@@ -15,8 +16,9 @@ public static class InputSets
     /// <param name="d">Dimension.</param>
     /// <param name="seed">Seed of the generator.</param>
     /// <param name="maxAbsCosine">Largest allowed |cosine| between two inputs, in (0, 1).</param>
+    /// <param name="placement">Device of the result (default CPU); drawn on the CPU either way.</param>
     /// <exception cref="InvalidOperationException">When the separation cannot be met (n too large for d).</exception>
-    public static Tensor UnitSphere(int n, int d, long seed, double maxAbsCosine = 0.9)
+    public static Tensor UnitSphere(int n, int d, long seed, double maxAbsCosine = 0.9, DevicePlacement? placement = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(d, 1);
@@ -35,7 +37,7 @@ public static class InputSets
                 throw new InvalidOperationException($"could not place {n} unit vectors in d = {d} with |cos| <= {maxAbsCosine}; lower n or raise the separation bound");
             }
 
-            using var candidate = randn([d], dtype: ScalarType.Float64, generator: generator);
+            using var candidate = randn([d], dtype: ScalarType.Float64, device: CPU, generator: generator);
             var v = candidate.data<double>().ToArray();
             double norm = Math.Sqrt(v.Sum(a => a * a));
             if (norm < 1e-12)
@@ -54,17 +56,18 @@ public static class InputSets
             }
         }
 
-        return tensor(rows.SelectMany(r => r).ToArray(), [n, d], ScalarType.Float64);
+        return (placement ?? DevicePlacement.Cpu).FromArray(rows.SelectMany(r => r).ToArray(), [n, d]);
     }
 
     /// <summary>Targets with i.i.d. uniform entries in [-1, 1] / sqrt(c), so that |y_i| &lt;= 1.</summary>
     /// <param name="n">Number of samples.</param>
     /// <param name="c">Output dimension.</param>
     /// <param name="seed">Seed of the generator.</param>
-    public static Tensor Targets(int n, int c, long seed)
+    /// <param name="placement">Device of the result (default CPU); drawn on the CPU either way.</param>
+    public static Tensor Targets(int n, int c, long seed, DevicePlacement? placement = null)
     {
         using var generator = new Generator(unchecked((ulong)seed));
-        using var u = rand([n, c], dtype: ScalarType.Float64, generator: generator);
+        using var u = (placement ?? DevicePlacement.Cpu).Rand(generator, ScalarType.Float64, n, c);
         return (u * 2.0 - 1.0) / Math.Sqrt(c);
     }
 

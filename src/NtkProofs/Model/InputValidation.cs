@@ -70,7 +70,7 @@ public static class InputValidation
         long n = x.shape[0];
         if (n > 1)
         {
-            var gram = x.mm(x.t()).abs() - eye(n, dtype: ScalarType.Float64) * 2.0;
+            var gram = x.mm(x.t()).abs() - eye(n, dtype: ScalarType.Float64, device: x.device) * 2.0;
             double maxOff = gram.max().item<double>();
             if (maxOff > 1 - DistinctnessMargin)
             {

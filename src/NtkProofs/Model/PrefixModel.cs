@@ -1,3 +1,4 @@
+using NtkProofs.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -104,7 +105,8 @@ public sealed class PrefixModel : IDisposable
     /// <param name="spec">Shape and options.</param>
     /// <param name="seed">Seed of the generator.</param>
     /// <param name="init">Random or antisymmetric (F(0) = 0) initialization.</param>
-    public static PrefixModel Initialize(PrefixModelSpec spec, long seed, PrefixInit init = PrefixInit.Random)
+    /// <param name="placement">Device of the parameters (default CPU); drawn on the CPU either way.</param>
+    public static PrefixModel Initialize(PrefixModelSpec spec, long seed, PrefixInit init = PrefixInit.Random, DevicePlacement? placement = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validated();
@@ -117,11 +119,12 @@ public sealed class PrefixModel : IDisposable
         using var scope = NewDisposeScope();
         using var generator = new Generator(unchecked((ulong)seed));
         int rows = init == PrefixInit.Symmetric ? m / 2 : m;
-        var p = randn([rows, d], dtype: ScalarType.Float64, generator: generator) * spec.Sigma;
+        var at = placement ?? DevicePlacement.Cpu;
+        var p = at.Randn(generator, ScalarType.Float64, rows, d) * spec.Sigma;
         Tensor? v = spec.ValuePath switch
         {
-            ValuePath.FixedValue => randint(0, 2, [rows, c], dtype: ScalarType.Float64, generator: generator) * 2.0 - 1.0,
-            ValuePath.SeparateValue => randn([rows, c], dtype: ScalarType.Float64, generator: generator),
+            ValuePath.FixedValue => at.Randint(generator, 0, 2, ScalarType.Float64, rows, c) * 2.0 - 1.0,
+            ValuePath.SeparateValue => at.Randn(generator, ScalarType.Float64, rows, c),
             _ => null,
         };
         if (init == PrefixInit.Symmetric)
@@ -190,13 +193,13 @@ public sealed class PrefixModel : IDisposable
         var keyPart = (s.unsqueeze(1) * centered).unsqueeze(3) * x.unsqueeze(1).unsqueeze(2); // n x c x m x d
         if (Spec.ValuePath == ValuePath.TiedValue)
         {
-            keyPart = keyPart + s.unsqueeze(1).unsqueeze(3) * eye(d, dtype: ScalarType.Float64).unsqueeze(0).unsqueeze(2);
+            keyPart = keyPart + s.unsqueeze(1).unsqueeze(3) * eye(d, dtype: ScalarType.Float64, device: s.device).unsqueeze(0).unsqueeze(2);
         }
 
         var jacobian = keyPart.reshape(n * c, m * d);
         if (Spec.ValuePath == ValuePath.SeparateValue)
         {
-            var valuePart = s.unsqueeze(1).unsqueeze(3) * eye(c, dtype: ScalarType.Float64).unsqueeze(0).unsqueeze(2); // n x c x m x c
+            var valuePart = s.unsqueeze(1).unsqueeze(3) * eye(c, dtype: ScalarType.Float64, device: s.device).unsqueeze(0).unsqueeze(2); // n x c x m x c
             jacobian = cat([jacobian, valuePart.reshape(n * c, m * c)], 1);
         }
 

@@ -42,7 +42,7 @@ public readonly record struct EigenSpectrum(double LambdaMin, double LambdaMax)
         ArgumentNullException.ThrowIfNull(symmetric);
         RequireSquare(symmetric, nameof(symmetric));
         using var scope = NewDisposeScope();
-        return linalg.eigvalsh(0.5 * (symmetric + symmetric.mT)).to(ScalarType.Float64).data<double>().ToArray();
+        return linalg.eigvalsh(0.5 * (symmetric + symmetric.mT)).to(ScalarType.Float64).cpu().data<double>().ToArray();
     }
 
     /// <summary>||A - A^T||_F / ||A||_F: zero for an exactly symmetric matrix.</summary>

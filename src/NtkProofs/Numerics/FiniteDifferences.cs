@@ -36,6 +36,6 @@ public static class FiniteDifferences
             result[i] = (plus - minus) / (2 * step);
         }
 
-        return tensor(result, parameter.shape, ScalarType.Float64);
+        return tensor(result, parameter.shape, ScalarType.Float64, device: parameter.device);
     }
 }

@@ -32,9 +32,10 @@ public static class Seeds
     /// <param name="stream">Stream number of this tensor.</param>
     /// <param name="shape">Shape.</param>
     /// <param name="dtype">Scalar type the generator draws in.</param>
-    public static Tensor Normal(long master, int stream, long[] shape, ScalarType dtype)
+    /// <param name="placement">Device of the result (default CPU); drawn on the CPU either way, so every device sees the same numbers.</param>
+    public static Tensor Normal(long master, int stream, long[] shape, ScalarType dtype, DevicePlacement? placement = null)
     {
         using var generator = new Generator(unchecked((ulong)Derive(master, stream, 0)));
-        return randn(shape, dtype, generator: generator);
+        return (placement ?? DevicePlacement.Cpu).Randn(generator, dtype, shape);
     }
 }

@@ -4,7 +4,7 @@ using NtkProofs.Experiments.Sweeps;
 
 namespace NtkProofs.Tests.Experiments;
 
-/// <summary>--device cuda is refused, naming the experiments, rather than silently computing on the CPU.</summary>
+/// <summary>--device cuda is refused for experiments not wired to the device seam, naming them, rather than silently computing on the CPU.</summary>
 public sealed class DeviceSupportTests
 {
     [Fact]
@@ -13,7 +13,9 @@ public sealed class DeviceSupportTests
         var experiments = ExperimentRegistry.All;
         SweepCommand.RequireDeviceSupport("cpu", experiments);
         var e = Assert.Throws<CliInputException>(() => SweepCommand.RequireDeviceSupport("cuda", experiments));
-        Assert.Contains("kernel-concentration", e.Message, StringComparison.Ordinal);
+        Assert.Contains("released-defects", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("kernel-concentration", e.Message, StringComparison.Ordinal);
+        SweepCommand.RequireDeviceSupport("cuda:1", experiments.Where(x => x.SupportsCuda));
         Assert.Contains("use --device cpu", e.Message, StringComparison.Ordinal);
     }
 
@@ -25,5 +27,31 @@ public sealed class DeviceSupportTests
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("--device cuda", stderr.ToString(), StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "ntk-cuda-refused")));
+    }
+
+    [Fact]
+    public void AMalformedDeviceIsOneLineAndExitTwo()
+    {
+        string config = Path.Combine(RepositoryPaths.ProfileConfigs("smoke"), "identities.json");
+        var stderr = new StringWriter();
+        int code = CliRunner.Run(["sweep", "ntk-identities", "--config", config, "--device", "cuda:x", "--dry-run"], new StringWriter(), stderr);
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--device 'cuda:x': expected cpu, cuda or cuda:N", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Single(stderr.ToString().Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void TheDeviceCommandReportsLibtorchAndRefusesAnUnusableDevice()
+    {
+        var stdout = new StringWriter();
+        Assert.Equal(ExitCodes.Success, CliRunner.Run(["device"], stdout, new StringWriter()));
+        Assert.Contains("libtorch loaded by TorchSharp: 2.10", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("cuda available:", stdout.ToString(), StringComparison.Ordinal);
+        if (!TorchSharp.torch.cuda.is_available())
+        {
+            var stderr = new StringWriter();
+            Assert.Equal(ExitCodes.BadInput, CliRunner.Run(["device", "--device", "cuda:3"], new StringWriter(), stderr));
+            Assert.Contains("--device cuda:3: CUDA is not available", stderr.ToString(), StringComparison.Ordinal);
+        }
     }
 }
