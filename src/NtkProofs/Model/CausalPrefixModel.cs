@@ -190,6 +190,13 @@ public sealed class CausalPrefixModel : IDisposable
         return PrefixGradients.LossGradient(Spec, Alpha, prefixModel.ValueMatrix, forward, x, y);
     }
 
+    /// <summary>The loss gradient from a forward pass already computed at the current parameters (one pass per training step).</summary>
+    /// <param name="forward">The forward pass of <paramref name="x"/>.</param>
+    /// <param name="x">(n L) x d queries.</param>
+    /// <param name="y">(n L) x c targets.</param>
+    internal (Tensor Prefix, Tensor? Values) LossGradient(PrefixForward forward, Tensor x, Tensor y) =>
+        PrefixGradients.LossGradient(Spec, Alpha, prefixModel.ValueMatrix, forward, x, y);
+
     /// <summary>One gradient-descent update of the prefix part, in place (input-token values never move).</summary>
     /// <param name="gradPrefix">dL/dP.</param>
     /// <param name="gradValues">dL/dV or null.</param>

@@ -36,7 +36,8 @@ public static class CausalQueryTrainer
         for (int t = 0; t <= options.Steps; t++)
         {
             using var step = NewDisposeScope();
-            double residual = (model.Output(x) - y).square().sum().item<double>();
+            var forward = model.Forward(x);
+            double residual = (forward.Output - y).square().sum().item<double>();
             var rowMovement = linalg.vector_norm(model.Prefix - initialPrefix, dims: [1]);
             double? drift = null, lambdaMin = null;
             if (t == 0 || t == options.Steps || t % options.KernelEvery == 0)
@@ -54,7 +55,7 @@ public static class CausalQueryTrainer
 
             if (t < options.Steps)
             {
-                var (gradPrefix, gradValues) = model.LossGradient(x, y);
+                var (gradPrefix, gradValues) = model.LossGradient(forward, x, y);
                 model.Step(gradPrefix, gradValues, eta);
             }
         }
