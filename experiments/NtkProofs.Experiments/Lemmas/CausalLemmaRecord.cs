@@ -12,6 +12,10 @@ namespace NtkProofs.Experiments.Lemmas;
 /// <param name="Replicate">Replicate index (the prefix draw; queries, token values and targets are fixed per input draw).</param>
 /// <param name="Queries">n L, the number of samples of the kernel.</param>
 /// <param name="RelativeGap">||H(0) - H*||_F / ||H*||_F.</param>
+/// <param name="FluctuationGap">
+/// The fluctuation part of the gap, free of the input tokens' bias: ||H_a - H_b||_F / (2 ||H*||_F) for the kernels of the two
+/// prefix halves (see <see cref="CausalLemmasExperiment.SplitHalfFluctuation"/>); NaN at m = 1.
+/// </param>
 /// <param name="LambdaMin">lambda_min(H(0)).</param>
 /// <param name="LambdaStar">lambda_min(H*).</param>
 /// <param name="LambdaMaxStar">lambda_max(H*).</param>
@@ -34,6 +38,7 @@ public sealed record CausalLemmaRecord(
     int Replicate,
     int Queries,
     double RelativeGap,
+    double FluctuationGap,
     double LambdaMin,
     double LambdaStar,
     double LambdaMaxStar,

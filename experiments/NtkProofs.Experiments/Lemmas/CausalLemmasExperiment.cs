@@ -58,6 +58,31 @@ public sealed class CausalLemmasExperiment : TypedExperiment<CausalLemmaRecord>
         _ => throw new ArgumentException($"unknown mask '{name}'"),
     };
 
+    /// <summary>
+    /// The fluctuation part of ||H(0) - H*||_F at m, free of the input tokens' bias: the kernels H_a, H_b of the two halves of
+    /// the prefix (each a model with floor(m/2) rows, the same input tokens) are independent draws with the same mean, so
+    /// H_a - H_b has mean zero and twice the variance of a half, four times that of H(0) at m (variance ~ 1/rows), and
+    /// ||H_a - H_b||_F / 2 estimates ||H(0) - E H(0)||_F. Returned unnormalized.
+    /// </summary>
+    /// <param name="model">The model at initialization (at least 2 prefix rows).</param>
+    /// <param name="x">(n L) x d queries.</param>
+    public static double SplitHalfFluctuation(CausalPrefixModel model, Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        int half = model.Spec.PrefixLength / 2;
+        ArgumentOutOfRangeException.ThrowIfLessThan(half, 1);
+        using var scope = NewDisposeScope();
+        var spec = model.Spec with { PrefixLength = half, Centred = false };
+        Tensor Half(int start)
+        {
+            using var prefix = new PrefixModel(spec, model.Prefix.narrow(0, start, half), model.Values?.narrow(0, start, half));
+            using var causal = new CausalPrefixModel(prefix, model.QueryLength, model.Mask, model.TokenValues);
+            return causal.Kernel(x);
+        }
+
+        return linalg.norm(Half(0) - Half(half)).item<double>() / 2;
+    }
+
     /// <inheritdoc />
     public override CausalLemmaRecord Measure(SweepPoint point, ExperimentContext context)
     {
@@ -94,12 +119,13 @@ public sealed class CausalLemmasExperiment : TypedExperiment<CausalLemmaRecord>
         var star = EigenSpectrum.Of(hStar);
         double lambdaMin = EigenSpectrum.Of(h0).LambdaMin;
         double share = model.InputShare(x);
+        double fluctuation = m >= 2 ? SplitHalfFluctuation(model, x) / linalg.norm(hStar).item<double>() : double.NaN;
 
         var run = CausalQueryTrainer.Train(model, x, y, new TrainingOptions(steps, point.Real("eta0"), checked((int)point.Int("kernel_every"))));
         var sample = TrainingSample.FromRun(m, r, star.LambdaMin, run);
         double r0 = run.Records[0].ResidualSquared;
         int? converged = run.Records.FirstOrDefault(rec => rec.ResidualSquared <= LemmaCriteria.ConvergenceTarget * r0)?.Step;
-        return new CausalLemmaRecord(l, mask, m, r, queries, gap, lambdaMin, star.LambdaMin, star.LambdaMax, share, steps, run.EffectiveEta,
+        return new CausalLemmaRecord(l, mask, m, r, queries, gap, fluctuation, lambdaMin, star.LambdaMin, star.LambdaMax, share, steps, run.EffectiveEta,
             run.MaxKernelDrift, run.MaxRmsPrefixMovement, run.MeasuredContraction, sample.PredictedContraction, sample.WorstEnvelopeRatio,
             r0, run.Records[^1].ResidualSquared, run.Records.Min(rec => rec.ResidualSquared) / r0, converged);
     }
