@@ -133,7 +133,7 @@ public sealed class C21CausalQueries : IClaim
                 fluct, spread, gap, fit, drift, late.Count == 0 ? 0 : late.Max(r => r.Steps), late.Count, late.Count(r => r.StepsToConvergence is not null),
                 late.Count == 0 ? double.NaN : late.Max(r => r.MeasuredContraction), late.Count == 0 ? double.NaN : late.Max(r => r.PredictedContraction),
                 late.Count == 0 ? double.NaN : late.Max(r => r.WorstEnvelopeRatio));
-        }).OrderBy(s => s.Label, StringComparer.Ordinal).ToList();
+        }).OrderBy(s => s.Label.Split(' ')[0], StringComparer.Ordinal).ThenBy(s => s.Mask).ThenBy(s => s.QueryLength).ThenBy(s => s.Label, StringComparer.Ordinal).ToList();
         return new C21Evidence(settings);
     }
 
@@ -254,6 +254,12 @@ public sealed class C21CausalQueries : IClaim
             {
                 undecided.Add(F($"{s.Label}: fluctuation slope CI {f} reaches the band with the point outside: more replicates (>= 2x) or larger m would decide"));
             }
+        }
+
+        if (double.IsFinite(s.SpreadSlope.Estimate) && !InBand(s.SpreadSlope.Estimate))
+        {
+            // Shown only: the spread of a norm over prefix draws need not scale like the fluctuation itself, but said in the row.
+            against.Add(F($"{s.Label}: replicate-spread slope {s.SpreadSlope} outside [{CausalCriteria.FluctuationSlopeLow}, {CausalCriteria.FluctuationSlopeHigh}] (shown only; the split-half fluctuation decides)"));
         }
 
         // L2: the kernel drift vanishes with m.
