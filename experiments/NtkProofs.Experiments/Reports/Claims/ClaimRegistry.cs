@@ -17,7 +17,7 @@ public static class ClaimRegistry
                 new Lemmas.C2LazyTraining(),
                 new Lemmas.C3LinearConvergence(),
                 new Lemmas.C4Capacity(),
-                new PendingClaim("C18", "longer prefixes learn more (the paper's prefix-length scaling reading)", "stylized capacity m_fit against n (issue 8) and P-Tuning v2 accuracy against m (issue 10)"),
+                new Lemmas.C18PrefixLengthScaling(),
                 new Lemmas.C21CausalQueries(),
             ]),
         new ClaimGroup(
