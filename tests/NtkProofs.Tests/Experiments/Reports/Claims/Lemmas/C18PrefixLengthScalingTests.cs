@@ -1,0 +1,87 @@
+using NtkProofs.Experiments.Reports.Claims.Lemmas;
+using NtkProofs.Experiments.Reports.Ledger;
+using NtkProofs.Model;
+
+namespace NtkProofs.Tests.Experiments.Reports.Claims.Lemmas;
+
+/// <summary>C18's rule on synthetic evidence: every verdict, from either half.</summary>
+public sealed class C18PrefixLengthScalingTests
+{
+    private static readonly int[] Grid = [2, 4, 8, 16, 32, 64, 128, 256];
+
+    private static CapacitySetting Setting(int n, int? fitAt) =>
+        new(ValuePath.FixedValue, n, 2, 400, Grid.Select(m =>
+        {
+            double ratio = fitAt is int f && m >= f ? 1e-4 : 0.5;
+            return new CapacityPoint(m, ratio, ratio * 0.9, ratio * 1.1, 3, 0);
+        }).ToList());
+
+    private static CapacityEvidence Growing => new([Setting(4, 8), Setting(8, 16), Setting(16, 64), Setting(32, 128)], 1e-3, 2);
+
+    private static CapacityEvidence Flat => new([Setting(4, 16), Setting(8, 16), Setting(16, 16), Setting(32, 16)], 1e-3, 2);
+
+    /// <summary>P-Tuning v2 runs: accuracy = base + perDecade log10 m + a seed offset (paired across m) + small noise.</summary>
+    private static PrefixAccuracy[] Real(double perDecade, int seeds = 5, int[]? ms = null, string task = "polarity") =>
+        [.. (ms ?? [1, 10, 100, 1000]).SelectMany(m => Enumerable.Range(1, seeds).Select(s =>
+            new PrefixAccuracy(task, m, s, 0.7 + (perDecade * Math.Log10(m)) + (0.02 * (s - 3)) + (0.002 * (((s * 7) + m) % 3 - 1)))))];
+
+    [Fact]
+    public void SupportedWhenBothHalvesSupport()
+    {
+        var r = C18PrefixLengthScaling.Decide(new C18Evidence(Growing, Real(0.03)));
+        Assert.Equal(Verdict.Supported, r.Verdict);
+        Assert.Contains(r.Numbers, n => n.Contains("halves: stylized supports, real supports", StringComparison.Ordinal));
+        Assert.Contains("pts/decade", r.Headline, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NotSupportedWhenEitherHalfContradicts()
+    {
+        var stylized = C18PrefixLengthScaling.Decide(new C18Evidence(Flat, Real(0.03)));
+        Assert.Equal(Verdict.NotSupported, stylized.Verdict);
+        Assert.Contains(stylized.AgainstList, a => a.Contains("m_fit does not grow", StringComparison.Ordinal));
+
+        var real = C18PrefixLengthScaling.Decide(new C18Evidence(Growing, Real(-0.03)));
+        Assert.Equal(Verdict.NotSupported, real.Verdict);
+        Assert.Contains(real.AgainstList, a => a.Contains("accuracy falls with m", StringComparison.Ordinal));
+
+        // Falling accuracy over two m with enough seeds already contradicts.
+        Assert.Equal(Verdict.NotSupported, C18PrefixLengthScaling.Decide(new C18Evidence(null, Real(-0.03, ms: [10, 100]))).Verdict);
+    }
+
+    [Fact]
+    public void InconclusiveWhenAHalfCannotDecide()
+    {
+        var noReal = C18PrefixLengthScaling.Decide(new C18Evidence(Growing, []));
+        Assert.Equal(Verdict.Inconclusive, noReal.Verdict);
+        Assert.Contains("not run: needs P-Tuning v2 runs at m in {1,10,100,1000} with >= 5 seeds", noReal.Decider, StringComparison.Ordinal);
+
+        var fewSeeds = C18PrefixLengthScaling.Decide(new C18Evidence(Growing, Real(-0.03, seeds: 1, ms: [10, 100])));
+        Assert.Equal(Verdict.Inconclusive, fewSeeds.Verdict);
+        Assert.Contains("m = 1, 1000 not run", fewSeeds.Decider, StringComparison.Ordinal);
+
+        var missingM = C18PrefixLengthScaling.Decide(new C18Evidence(Growing, Real(0.03, ms: [10, 100, 1000])));
+        Assert.Equal(Verdict.Inconclusive, missingM.Verdict);
+
+        var flatReal = C18PrefixLengthScaling.Decide(new C18Evidence(Growing, Real(0.0)));
+        Assert.Equal(Verdict.Inconclusive, flatReal.Verdict);
+        Assert.Contains("more seeds", flatReal.Decider, StringComparison.Ordinal);
+
+        var noStylized = C18PrefixLengthScaling.Decide(new C18Evidence(null, Real(0.03)));
+        Assert.Equal(Verdict.Inconclusive, noStylized.Verdict);
+        Assert.Contains("'capacity' sweep did not run", noStylized.Decider, StringComparison.Ordinal);
+
+        var stylizedUndecided = C18PrefixLengthScaling.Decide(new C18Evidence(new([Setting(4, 8), Setting(8, 16)], 1e-3, 2), Real(0.03)));
+        Assert.Equal(Verdict.Inconclusive, stylizedUndecided.Verdict);
+    }
+
+    [Fact]
+    public void RealSlopeIsPairedOverSeeds()
+    {
+        // Large seed offsets that are shared across m do not widen a paired CI.
+        var runs = Real(0.01, seeds: 6).Select(r => r with { TestAccuracy = r.TestAccuracy + (0.2 * (r.Seed % 2)) }).ToList();
+        var task = Assert.Single(C18PrefixLengthScaling.RealTasks(runs));
+        Assert.Equal(6, task.CommonSeeds);
+        Assert.True(task.SlopePerDecade!.Value.Low > 0, $"paired slope CI {task.SlopePerDecade}");
+    }
+}
