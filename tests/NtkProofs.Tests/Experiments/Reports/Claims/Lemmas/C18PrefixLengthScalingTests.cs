@@ -85,3 +85,43 @@ public sealed class C18PrefixLengthScalingTests
         Assert.True(task.SlopePerDecade!.Value.Low > 0, $"paired slope CI {task.SlopePerDecade}");
     }
 }
+
+/// <summary>C18's one reading of fine-tuning results (<see cref="C18PrefixLengthScaling.RealRuns"/>) on records shaped like the fine-tuning sweep's.</summary>
+public sealed class C18RealRunsTests
+{
+    [Fact]
+    public void ReadsPrefixRunsOnlyWithTheirPrefixLengthAndSeed()
+    {
+        var exp = new NtkProofs.Experiments.FineTuning.FinetuneExperiment();
+        NtkProofs.Experiments.Reports.SweepRecord Record(string method, long prefixLength, long seed, double accuracy)
+        {
+            var resolved = exp.Parameters.ToDictionary(p => p.Name, p => p.Validate(p.Default, "default"));
+            foreach (var (name, value) in new (string, System.Text.Json.Nodes.JsonNode)[] { ("method", method), ("prefix_length", prefixLength), ("seed", seed) })
+            {
+                resolved[name] = exp.Parameters.Single(p => p.Name == name).Validate(value, name);
+            }
+
+            var result = new System.Text.Json.Nodes.JsonObject
+            {
+                ["test_accuracy"] = accuracy, ["validation_accuracy"] = accuracy, ["trainable_params"] = 10L, ["total_params"] = 100L,
+                ["counted_trainable_params"] = 10L, ["seconds_per_step_median"] = 0.1, ["peak_rss_mib"] = 1.0, ["rss_before_training_mib"] = 1.0,
+                ["tensor_memory_mib"] = 1.0, ["final_train_loss"] = 0.5, ["steps"] = 10L, ["learning_rate"] = 1e-3, ["test_examples"] = 16L,
+            };
+            return new NtkProofs.Experiments.Reports.SweepRecord(new NtkProofs.Experiments.Sweeps.SweepPoint(exp.Name, resolved), result);
+        }
+
+        var sweep = new NtkProofs.Experiments.Reports.SweepResults(
+            NtkProofs.Experiments.Reports.Claims.FineTuning.FineTuningCriteria.BaselineConfig, "experiments/configs/test/finetune.json", exp.Name,
+            [Record("prefix", 10, 1, 0.75), Record("prefix", 100, 2, 0.8), Record("head", 10, 1, 0.6)]);
+        var inputs = new NtkProofs.Experiments.Reports.Claims.ClaimInputs(new NtkProofs.Experiments.Reports.ReportContext(
+            "test", Path.GetTempPath(), new Dictionary<string, NtkProofs.Experiments.Reports.SweepResults> { [sweep.ConfigName] = sweep }, "./ntkproofs report"));
+        var runs = C18PrefixLengthScaling.RealRuns(inputs);
+        Assert.Equal(2, runs.Count);
+        Assert.Contains(runs, r => r.PrefixLength == 10 && r.Seed == 1 && r.TestAccuracy == 0.75);
+        Assert.Contains(runs, r => r.PrefixLength == 100 && r.Seed == 2);
+        var claim = new C18PrefixLengthScaling().Evaluate(inputs);
+        Assert.Equal(NtkProofs.Experiments.Reports.Ledger.Verdict.Inconclusive, claim.Verdict);
+        Assert.Contains("stylized: the 'capacity' sweep did not run", claim.Decider, StringComparison.Ordinal);
+        Assert.NotEmpty(claim.FigureList);
+    }
+}
