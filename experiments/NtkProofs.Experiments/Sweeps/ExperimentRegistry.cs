@@ -8,6 +8,7 @@ public static class ExperimentRegistry
         new Lemmas.KernelConcentrationExperiment(),
         new Lemmas.LazyTrainingExperiment(),
         new Lemmas.CapacityExperiment(),
+        new Lemmas.CausalLemmasExperiment(),
         new AttentionExperiments.NtkIdentitiesExperiment(),
         new AttentionExperiments.NtkBoundExperiment(),
         new AttentionExperiments.NtkTrainedExperiment(),

@@ -186,24 +186,7 @@ public sealed class PrefixModel : IDisposable
     public Tensor Jacobian(Tensor x)
     {
         using var forward = Forward(x);
-        using var scope = NewDisposeScope();
-        long n = x.shape[0], m = Spec.PrefixLength, d = Spec.InputDim, c = Spec.OutputDim;
-        var s = forward.Weights * Alpha;                                   // n x m
-        var centered = ValueMatrix.t().unsqueeze(0) - forward.Mean.unsqueeze(2); // n x c x m
-        var keyPart = (s.unsqueeze(1) * centered).unsqueeze(3) * x.unsqueeze(1).unsqueeze(2); // n x c x m x d
-        if (Spec.ValuePath == ValuePath.TiedValue)
-        {
-            keyPart = keyPart + s.unsqueeze(1).unsqueeze(3) * eye(d, dtype: ScalarType.Float64, device: s.device).unsqueeze(0).unsqueeze(2);
-        }
-
-        var jacobian = keyPart.reshape(n * c, m * d);
-        if (Spec.ValuePath == ValuePath.SeparateValue)
-        {
-            var valuePart = s.unsqueeze(1).unsqueeze(3) * eye(c, dtype: ScalarType.Float64, device: s.device).unsqueeze(0).unsqueeze(2); // n x c x m x c
-            jacobian = cat([jacobian, valuePart.reshape(n * c, m * c)], 1);
-        }
-
-        return jacobian.MoveToOuterDisposeScope();
+        return PrefixGradients.Jacobian(Spec, Alpha, ValueMatrix, forward.Weights, forward.Mean, x);
     }
 
     /// <summary>
@@ -218,26 +201,7 @@ public sealed class PrefixModel : IDisposable
     {
         InputValidation.RequireTargets(y, x.shape[0], Spec.OutputDim, nameof(y));
         using var forward = Forward(x);
-        using var scope = NewDisposeScope();
-        var residual = forward.Output - y;                                   // n x c
-        var s = forward.Weights * Alpha;                                     // n x m
-        var projected = residual.mm(ValueMatrix.t()) - (forward.Mean * residual).sum(1, keepdim: true); // n x m
-        var gradPrefix = (s * projected).t().mm(x);                          // m x d
-        Tensor? gradValues = null;
-        if (Spec.ValuePath != ValuePath.FixedValue)
-        {
-            var valueGrad = s.t().mm(residual);                              // m x c
-            if (Spec.ValuePath == ValuePath.TiedValue)
-            {
-                gradPrefix = gradPrefix + valueGrad;
-            }
-            else
-            {
-                gradValues = valueGrad.MoveToOuterDisposeScope();
-            }
-        }
-
-        return (gradPrefix.MoveToOuterDisposeScope(), gradValues);
+        return PrefixGradients.LossGradient(Spec, Alpha, ValueMatrix, forward, x, y);
     }
 
     /// <summary>One gradient-descent update theta &lt;- theta - eta * gradient, in place.</summary>

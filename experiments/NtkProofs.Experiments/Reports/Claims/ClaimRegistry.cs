@@ -17,8 +17,8 @@ public static class ClaimRegistry
                 new Lemmas.C2LazyTraining(),
                 new Lemmas.C3LinearConvergence(),
                 new Lemmas.C4Capacity(),
-                new PendingClaim("C18", "longer prefixes learn more (the paper's prefix-length scaling reading)", "stylized capacity m_fit against n (issue 8) and P-Tuning v2 accuracy against m (issue 10)"),
-                new PendingClaim("C21", "the NTK lemmas carry over to L > 1 causal queries", "the L > 1 causal-query model of THEORY.md A.2 (issue 8)"),
+                new Lemmas.C18PrefixLengthScaling(),
+                new Lemmas.C21CausalQueries(),
             ]),
         new ClaimGroup(
             "NTK-Attention: identities, the error bound, cost and the trained setting (THEORY.md Part B)",
