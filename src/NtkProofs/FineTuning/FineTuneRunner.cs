@@ -61,7 +61,7 @@ public static class FineTuneRunner
         progress.Status?.Invoke(summary.ToString());
 
         int warmup = (int)Math.Floor(config.Steps * config.WarmupFraction);
-        using var trainer = new ClassificationTrainer(model, config.LearningRate, config.WeightDecay, config.Steps, warmup);
+        using var trainer = new ClassificationTrainer(model, config.LearningRate, config.WeightDecay, config.Steps, warmup, config.EffectiveHeadLearningRate);
         var order = new BatchOrder(splits.Train.Count, config.BatchSize, config.Seed);
         var steps = new List<StepRecord>(config.Steps);
         MemoryProbe.ReleaseFreedMemory();

@@ -68,7 +68,7 @@ public sealed class C11ParameterCounts : IClaim
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var table = PaperParameterTable.Rows.Select(r => new CountPair(r.Architecture.Name + " " + r.Method, r.Computed, r.Stated)).ToList();
-        var runs = Configs.SelectMany(c => FinetuneRun.From(inputs.Context.Sweep(c)))
+        var runs = Configs.SelectMany(c => inputs.Results<FinetuneRun>(c) ?? []).Select(r => r.Result)
             .Select(r => new CountPair(r.Family + (r.Settings == "-" ? string.Empty : " " + r.Settings), r.Counted, r.Trainable)).ToList();
         var result = Decide(new C11Evidence(table, runs));
         return result with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command).DefaultIfEmpty(inputs.Context.ReportCommand)] };

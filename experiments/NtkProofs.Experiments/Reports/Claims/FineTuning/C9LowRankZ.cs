@@ -111,7 +111,7 @@ public sealed class C9LowRankZ : IClaim
             return ClaimResult.NotRun(Rule, F($"the '{FineTuningCriteria.NtkConfig}' sweep did not run in this profile"));
         }
 
-        var runs = Configs.SelectMany(c => FinetuneRun.From(inputs.Context.Sweep(c))).ToList();
+        var runs = Configs.SelectMany(c => inputs.Results<FinetuneRun>(c) ?? []).Select(r => r.Result).ToList();
         return Decide(Gather(runs)) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)], Figures = FineTuningFigures.AccuracyAgainstParameters(runs), Details = FineTuningFigures.Table(runs) };
     }
 
