@@ -77,6 +77,19 @@ public sealed record FineTuneConfig
     /// <summary>If > 0, evaluate at most this many validation and test examples (quick runs); 0 = all.</summary>
     public int MaxEvalExamples { get; init; }
 
+    /// <summary>
+    /// Early stopping: evaluate validation accuracy every this many steps (and after the last) and finish at the best
+    /// checkpoint (the first of equal accuracies); 0 (default) = train all <see cref="Steps"/> and evaluate once at the end.
+    /// <see cref="Steps"/> stays the step cap and the length of the learning-rate schedule.
+    /// </summary>
+    public int EvalEvery { get; init; }
+
+    /// <summary>With <see cref="EvalEvery"/> &gt; 0: stop after this many evaluations without a better validation accuracy; 0 = never stop before the cap.</summary>
+    public int Patience { get; init; }
+
+    /// <summary>Whether the test split is evaluated (once, at the selected checkpoint); false for learning-rate search runs, which must not see it.</summary>
+    public bool EvaluateTest { get; init; } = true;
+
     /// <summary>TorchSharp intra-op threads (0 = one per core).</summary>
     public int Threads { get; init; }
 
@@ -114,6 +127,9 @@ public sealed record FineTuneConfig
         Require(ValidationFraction > 0 && TestFraction > 0 && ValidationFraction + TestFraction < 1, FormattableString.Invariant($"validation and test fractions must be > 0 and sum to < 1, got {ValidationFraction} and {TestFraction}"));
         Require(MaxEvalExamples >= 0, $"max eval examples must be >= 0, got {MaxEvalExamples}");
         Require(Threads >= 0, $"threads must be >= 0, got {Threads}");
+        Require(EvalEvery >= 0, $"eval every must be >= 0 (0 = only at the end), got {EvalEvery}");
+        Require(Patience >= 0, $"patience must be >= 0 (0 = no early stop), got {Patience}");
+        Require(Patience == 0 || EvalEvery > 0, "patience needs eval_every > 0 (early stopping evaluates validation during training)");
         Require(HeadLearningRate is null || (HeadLearningRate > 0 && double.IsFinite(HeadLearningRate.Value)), FormattableString.Invariant($"head learning rate must be a finite number > 0 (or null for the learning rate), got {HeadLearningRate}"));
         return this;
     }
