@@ -50,6 +50,12 @@ public sealed class FinetuneExperiment : TypedExperiment<FinetuneRun>
         this.methodConfigFolder = methodConfigFolder;
     }
 
+    /// <summary>The base encoder.</summary>
+    public EncoderSource Encoder => encoder;
+
+    /// <summary>Loads a task's labelled sentences.</summary>
+    public Func<ClassificationTask, IReadOnlyList<LabeledSentence>> LoadExamples => loadExamples;
+
     /// <inheritdoc />
     public override string Name => ExperimentName;
 
@@ -154,17 +160,19 @@ public sealed class FinetuneExperiment : TypedExperiment<FinetuneRun>
             }
         }
 
-        return Record(point, config, result, encoder);
+        var key = point.ToJson();
+        key.Remove("seed");
+        return Record(key.ToJsonString(), config, result, encoder);
     }
 
-    /// <summary>The typed record of a finished run of <paramref name="point"/>.</summary>
-    /// <param name="point">The point.</param>
+    /// <summary>The typed record of a finished run.</summary>
+    /// <param name="settingKey">Every parameter of the point except the seed (runs with equal keys are seeds of one configuration).</param>
     /// <param name="config">Its resolved configuration.</param>
     /// <param name="result">The run's result.</param>
     /// <param name="encoder">The base encoder.</param>
-    public static FinetuneRun Record(SweepPoint point, FineTuneConfig config, FineTuneResult result, EncoderSource encoder)
+    public static FinetuneRun Record(string settingKey, FineTuneConfig config, FineTuneResult result, EncoderSource encoder)
     {
-        ArgumentNullException.ThrowIfNull(point);
+        ArgumentNullException.ThrowIfNull(settingKey);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(encoder);
@@ -172,15 +180,13 @@ public sealed class FinetuneExperiment : TypedExperiment<FinetuneRun>
         var method = AdapterMethods.For(adapterConfig);
         long countedAdapter = ParameterCounter.CountAdapter(adapterConfig, AttentionArchitecture.FromBert(encoder.Config, encoder.Name));
         long countedHead = ParameterCounter.CountHead(encoder.Config.HiddenSize, 2);
-        var key = point.ToJson();
-        key.Remove("seed");
         var ntk = adapterConfig as NtkAttentionAdapterConfig;
         const double MiB = 1024.0 * 1024.0;
         return new FinetuneRun(
             config.Task,
             method.Name,
             method.Settings(adapterConfig),
-            key.ToJsonString(),
+            settingKey,
             config.Seed,
             ntk?.Rank ?? 0,
             ntk is null ? string.Empty : NtkAttentionMethod.FeatureName(ntk),
@@ -195,7 +201,9 @@ public sealed class FinetuneExperiment : TypedExperiment<FinetuneRun>
             result.TensorMemory.TotalBytes / MiB,
             result.Steps.TakeLast(10).Average(s => s.Loss),
             result.Steps.Count,
-            FormattableString.Invariant($"{config.Steps} steps of batch {config.BatchSize}, max length {config.MaxLength}"),
+            config.EvalEvery > 0
+                ? FormattableString.Invariant($"early stopping (validation every {config.EvalEvery} steps, patience {config.Patience}) within {config.Steps} steps of batch {config.BatchSize}, max length {config.MaxLength}")
+                : FormattableString.Invariant($"{config.Steps} steps of batch {config.BatchSize}, max length {config.MaxLength}"),
             config.LearningRate,
             result.Test.Count)
         {
@@ -216,6 +224,7 @@ public sealed class FinetuneExperiment : TypedExperiment<FinetuneRun>
             MemoryMeasure = MemoryMeasure,
             BaseModel = encoder.Name,
             AdapterConfigText = result.AdapterConfigJson,
+            SelectedStep = result.SelectedStep,
         };
     }
 

@@ -60,6 +60,9 @@ public sealed record FinetuneRun(
     /// <summary>Per-example validation correctness ('0'/'1'); empty for older records.</summary>
     public string ValidationCorrect { get; init; } = string.Empty;
 
+    /// <summary>The step of the evaluated checkpoint (the last step, or the best validation step with early stopping).</summary>
+    public long SelectedStep { get; init; }
+
     /// <summary>Peak learning rate of the classification head.</summary>
     public double HeadLearningRate { get; init; }
 

@@ -48,8 +48,8 @@ public static class FineTuneProtocol
                 break;
             }
 
-            // StratifiedSplitter takes round(f n_c) test examples of each class.
-            long n = examples.Sum(c => (long)Math.Round(f * c, MidpointRounding.AwayFromZero));
+            // StratifiedSplitter takes floor(n_c f) test examples of each class.
+            long n = examples.Sum(c => (long)Math.Floor(c * f));
             if (n >= MinimumTestExamples)
             {
                 return f;
