@@ -130,10 +130,10 @@ public sealed class FinetuneExperimentTests
 
     [Theory]
     [InlineData("smoke/finetune.json", 2)]
-    [InlineData("quick/finetune.json", 8)]
+    [InlineData("quick/finetune.json", 4)]
     [InlineData("full/finetune.json", 36)]
     [InlineData("smoke/finetune-ntk.json", 1)]
-    [InlineData("quick/finetune-ntk.json", 4)]
+    [InlineData("quick/finetune-ntk.json", 3)]
     [InlineData("full/finetune-ntk.json", 54)]
     public void The_profile_configs_load_and_every_point_resolves_to_a_distinct_run(string relative, int points)
     {
@@ -160,6 +160,6 @@ public sealed class FinetuneExperimentTests
         Assert.All(ntk, p => Assert.Equal("polarity", p.Text("task")));
         var polarity = baselines.Where(p => p.Text("task") == "polarity").Select(p => p.Text("method")).ToHashSet();
         Assert.Superset(new HashSet<string> { "lora", "prefix", "full" }, polarity);
-        Assert.All(ntk, p => Assert.Equal((120, 48), (p.Int("steps"), p.Int("max_length"))));
+        Assert.All(ntk, p => Assert.Equal((80, 48), (p.Int("steps"), p.Int("max_length"))));
     }
 }
