@@ -25,7 +25,7 @@ public sealed class FinetuneCommand : ICliCommand
     /// <inheritdoc />
     public Command Build()
     {
-        var config = new Option<FileInfo>("--config") { Description = "JSON config (snake-case FineTuneConfig fields); defaults.json in the same folder is applied first. See experiments/configs/finetune/." };
+        var config = new Option<FileInfo>("--config") { Description = "JSON config (snake-case FineTuneConfig fields; the method as a nested \"adapter\": {\"method\": ..., ...} object); defaults.json in the same folder is applied first. See experiments/configs/finetune/." };
         var task = new Option<string>("--task") { Description = "Task: polarity (Pang & Lee sentences) or uncertainty (CoNLL-2010)." };
         task.AcceptOnlyFromAmong("polarity", "uncertainty");
         var method = new Option<string>("--method") { Description = "Method: " + AdapterMethods.NamesText + " (sets \"adapter\": {\"method\": ...}, the method's other settings from its defaults)." };
