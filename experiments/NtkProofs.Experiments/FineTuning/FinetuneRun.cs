@@ -7,7 +7,7 @@ namespace NtkProofs.Experiments.FineTuning;
 /// claims C9-C11 with <c>inputs.Results&lt;FinetuneRun&gt;</c>): what was trained (task, method family, the method's own
 /// settings, seed) and what was measured, including per-example correctness for paired comparisons.
 /// </summary>
-/// <param name="Task">polarity or uncertainty.</param>
+/// <param name="Task">polarity, uncertainty or spam.</param>
 /// <param name="Method">head, full, lora, prefix or ntk.</param>
 /// <param name="Settings">The method's own settings in words ("r = 8, alpha = 16", "m = 100", "elu1, s = 8"; "-" for head and full).</param>
 /// <param name="SettingKey">Every parameter of the point except the seed: runs with equal keys are seeds of one configuration.</param>

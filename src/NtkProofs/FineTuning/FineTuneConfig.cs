@@ -15,7 +15,7 @@ namespace NtkProofs.FineTuning;
 /// </summary>
 public sealed record FineTuneConfig
 {
-    /// <summary>polarity or uncertainty.</summary>
+    /// <summary>polarity, uncertainty or spam (<see cref="ClassificationTasks.Names"/>).</summary>
     public string Task { get; init; } = "polarity";
 
     /// <summary>

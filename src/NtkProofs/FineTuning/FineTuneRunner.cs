@@ -36,7 +36,7 @@ public static class FineTuneRunner
         var adapterConfig = config.ToAdapterConfig();
 
         progress.Status?.Invoke($"loading the {config.Task} data");
-        examples ??= PatternCorpus.Load(config.TaskKind);
+        examples ??= ClassificationTasks.Load(config.TaskKind);
         var splits = StratifiedSplitter.Split(examples, config.SplitSeed, config.ValidationFraction, config.TestFraction);
         var validation = Limit(splits.Validation, config.MaxEvalExamples);
         var test = Limit(splits.Test, config.MaxEvalExamples);
