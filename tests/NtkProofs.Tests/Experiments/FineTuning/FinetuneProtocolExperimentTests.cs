@@ -59,12 +59,13 @@ public sealed class FinetuneProtocolExperimentTests
     }
 
     [Fact]
-    public void The_decisive_config_plans_every_method_on_both_tasks_with_the_protocols_settings()
+    public void The_decisive_config_plans_every_method_on_the_three_tasks_with_the_protocols_settings()
     {
         var config = SweepConfig.Load(Path.Combine(NtkProofs.Experiments.Cli.RepositoryPaths.Root(), "experiments", "configs", "decisive", "finetune-protocol.json"));
         var plan = config.Plan();
         Assert.IsType<FinetuneProtocolExperiment>(config.Experiment);
-        Assert.Equal(30, plan.Points.Count);
+        Assert.Equal(45, plan.Points.Count); // 3 tasks x 15 configurations
+        Assert.Equal(["polarity", "spam", "uncertainty"], plan.Points.Select(p => p.Point.Text("task")).Distinct().Order(StringComparer.Ordinal));
         Assert.All(plan.Points, p => Assert.Equal(5, p.Point.Int("seeds")));
         Assert.All(plan.Points, p => Assert.Equal(string.Empty, p.Point.Text("lr_grid")));
         Assert.All(plan.Points, p => Assert.Equal(0, p.Point.Real("test_fraction")));
