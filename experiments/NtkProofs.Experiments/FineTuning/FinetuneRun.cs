@@ -1,16 +1,13 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using NtkProofs.Adapters;
-using NtkProofs.Experiments.Reports;
 
 namespace NtkProofs.Experiments.FineTuning;
 
 /// <summary>
-/// One finished <see cref="FinetuneExperiment"/> point as the report reads it: what was trained (task, method family, the
-/// method's own settings, seed) and what was measured.
+/// The typed result of one <see cref="FinetuneExperiment"/> point (stored as JSON lines through <c>ResultJson</c>, read by
+/// claims C9-C11 with <c>inputs.Results&lt;FinetuneRun&gt;</c>): what was trained (task, method family, the method's own
+/// settings, seed) and what was measured, including per-example correctness for paired comparisons.
 /// </summary>
-/// <param name="Task">polarity or uncertainty.</param>
+/// <param name="Task">polarity, uncertainty or spam.</param>
 /// <param name="Method">head, full, lora, prefix or ntk.</param>
 /// <param name="Settings">The method's own settings in words ("r = 8, alpha = 16", "m = 100", "elu1, s = 8"; "-" for head and full).</param>
 /// <param name="SettingKey">Every parameter of the point except the seed: runs with equal keys are seeds of one configuration.</param>
@@ -54,9 +51,8 @@ public sealed record FinetuneRun(
     double LearningRate,
     long TestExamples)
 {
-    /// <summary>The method families in table and legend order.</summary>
-    public static IReadOnlyList<string> MethodOrder { get; } =
-        [HeadOnlyConfig.MethodName, FullFineTuningConfig.MethodName, LoraAdapterConfig.MethodName, PrefixTuningAdapterConfig.MethodName, NtkAttentionAdapterConfig.MethodName];
+    /// <summary>The method families in table and legend order (<see cref="AdapterMethods.Names"/>).</summary>
+    public static IReadOnlyList<string> MethodOrder => AdapterMethods.Names;
 
     /// <summary>Per-example test correctness ('0'/'1', test examples in split order); empty for records written before it was stored.</summary>
     public string TestCorrect { get; init; } = string.Empty;
@@ -64,73 +60,60 @@ public sealed record FinetuneRun(
     /// <summary>Per-example validation correctness ('0'/'1'); empty for older records.</summary>
     public string ValidationCorrect { get; init; } = string.Empty;
 
+    /// <summary>The step of the evaluated checkpoint (the last step, or the best validation step with early stopping).</summary>
+    public long SelectedStep { get; init; }
+
+    /// <summary>Peak learning rate of the classification head.</summary>
+    public double HeadLearningRate { get; init; }
+
+    /// <summary>Validation sentences evaluated.</summary>
+    public long ValidationExamples { get; init; }
+
+    /// <summary>Training sentences.</summary>
+    public long TrainExamples { get; init; }
+
+    /// <summary>Mean test cross-entropy.</summary>
+    public double TestLoss { get; init; }
+
+    /// <summary>Mean seconds per step after the first.</summary>
+    public double SecondsPerStepMean { get; init; }
+
+    /// <summary>Seconds of the first step (allocations, warm-up).</summary>
+    public double FirstStepSeconds { get; init; }
+
+    /// <summary>Training loss of the first step.</summary>
+    public double FirstTrainLoss { get; init; }
+
+    /// <summary>Wall-clock seconds of the whole point (loading, training, evaluation, saving).</summary>
+    public double TotalSeconds { get; init; }
+
+    /// <summary>Adapter parameters by the formula (head excluded).</summary>
+    public long CountedAdapter { get; init; }
+
+    /// <summary>Head parameters by the formula.</summary>
+    public long CountedHead { get; init; }
+
+    /// <summary>TorchSharp threads.</summary>
+    public long Threads { get; init; }
+
+    /// <summary>Whether the peak-RSS counter was reset before the first step.</summary>
+    public bool PeakRssReset { get; init; }
+
+    /// <summary>What <see cref="PeakRssMiB"/> measures.</summary>
+    public string MemoryMeasure { get; init; } = string.Empty;
+
+    /// <summary>The base encoder's name.</summary>
+    public string BaseModel { get; init; } = string.Empty;
+
+    /// <summary>The trained adapter's <c>adapter_config.json</c> text.</summary>
+    public string AdapterConfigText { get; init; } = string.Empty;
+
     /// <summary>The display name of the method family.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Family => FamilyName(Method);
 
-    /// <summary>head only, full FT, LoRA, P-Tuning v2, NTK-Attention.</summary>
+    /// <summary>The method's display name (<see cref="IAdapterMethod.DisplayName"/>; the name itself when unregistered).</summary>
     /// <param name="method">The method name.</param>
-    public static string FamilyName(string method) => method switch
-    {
-        HeadOnlyConfig.MethodName => "head only",
-        FullFineTuningConfig.MethodName => "full FT",
-        LoraAdapterConfig.MethodName => "LoRA",
-        PrefixTuningAdapterConfig.MethodName => "P-Tuning v2",
-        NtkAttentionAdapterConfig.MethodName => "NTK-Attention",
-        _ => method,
-    };
-
-    /// <summary>Reads a record of a <see cref="FinetuneExperiment"/> sweep.</summary>
-    /// <param name="record">The record.</param>
-    public static FinetuneRun From(SweepRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var p = record.Point;
-        var r = record.Result;
-        string method = p.Text("method");
-        string settings = method switch
-        {
-            LoraAdapterConfig.MethodName => F($"r = {p.Int("rank")}, alpha = {p.Real("lora_alpha")}"),
-            PrefixTuningAdapterConfig.MethodName => F($"m = {p.Int("prefix_length")}"),
-            NtkAttentionAdapterConfig.MethodName => p.Text("feature") + (p.Int("ntk_rank") == 0 ? ", full Z" : F($", s = {p.Int("ntk_rank")}")),
-            _ => "-",
-        };
-        var key = p.ToJson();
-        key.Remove("seed");
-        // Deserialize rather than GetValue: results read from disk hold JSON elements, results built in memory hold CLR numbers.
-        double D(string name) => r[name].Deserialize<double>();
-        long L(string name) => r[name].Deserialize<long>();
-        return new FinetuneRun(
-            p.Text("task"),
-            method,
-            settings,
-            key.ToJsonString(),
-            p.Int("seed"),
-            method == NtkAttentionAdapterConfig.MethodName ? p.Int("ntk_rank") : 0,
-            method == NtkAttentionAdapterConfig.MethodName ? p.Text("feature") : string.Empty,
-            D("test_accuracy"),
-            D("validation_accuracy"),
-            L("trainable_params"),
-            L("total_params"),
-            L("counted_trainable_params"),
-            D("seconds_per_step_median"),
-            D("peak_rss_mib"),
-            D("rss_before_training_mib"),
-            D("tensor_memory_mib"),
-            D("final_train_loss"),
-            L("steps"),
-            F($"{p.Int("steps")} steps of batch {p.Int("batch")}, max length {p.Int("max_length")}"),
-            D("learning_rate"),
-            L("test_examples"))
-        {
-            TestCorrect = r["test_correct"]?.Deserialize<string>() ?? string.Empty,
-            ValidationCorrect = r["validation_correct"]?.Deserialize<string>() ?? string.Empty,
-        };
-    }
-
-    /// <summary>The parsed runs of a sweep (empty for null).</summary>
-    /// <param name="sweep">The sweep, or null.</param>
-    public static IReadOnlyList<FinetuneRun> From(SweepResults? sweep) =>
-        sweep is null ? [] : [.. sweep.Records.Select(From)];
-
-    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+    public static string FamilyName(string method) =>
+        AdapterMethods.Contains(method) ? AdapterMethods.Get(method).DisplayName : method;
 }

@@ -15,6 +15,7 @@ public static class ExperimentRegistry
         new AttentionExperiments.AttentionBenchExperiment(),
         new AttentionExperiments.ReleasedDefectsExperiment(),
         new FineTuning.FinetuneExperiment(),
+        new FineTuning.FinetuneProtocolExperiment(),
         new WidthExperiments.InferenceOverheadExperiment(),
         new WidthExperiments.SmallPrefixExperiment(),
         new WidthExperiments.WidthBenchExperiment(),

@@ -12,6 +12,9 @@ namespace NtkProofs.Adapters;
 /// </summary>
 public sealed class AdaptedClassifier : nn.Module<Tensor, Tensor, Tensor>
 {
+    /// <summary>The state-dict prefix of the classification head's parameters.</summary>
+    public const string HeadPrefix = "classifier.";
+
     private readonly BertModel bert;
     private readonly AdapterModule adapter;
     private readonly Linear classifier;

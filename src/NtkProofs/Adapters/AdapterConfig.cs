@@ -4,16 +4,10 @@ namespace NtkProofs.Adapters;
 
 /// <summary>
 /// The immutable configuration of one fine-tuning method, PEFT-style. Serialized to <c>adapter_config.json</c> with a
-/// <c>"method"</c> discriminator (<c>head</c>, <c>full</c>, <c>lora</c>, <c>prefix</c>, <c>ntk</c>) by
+/// <c>"method"</c> discriminator (the names of <see cref="AdapterMethods"/>) by
 /// <see cref="AdapterConfigJson"/>. A configuration carries no weights: <see cref="Counting.ParameterCounter"/> counts
 /// its trainable parameters from it and an architecture alone.
 /// </summary>
-[JsonPolymorphic(TypeDiscriminatorPropertyName = "method", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
-[JsonDerivedType(typeof(HeadOnlyConfig), HeadOnlyConfig.MethodName)]
-[JsonDerivedType(typeof(FullFineTuningConfig), FullFineTuningConfig.MethodName)]
-[JsonDerivedType(typeof(LoraAdapterConfig), LoraAdapterConfig.MethodName)]
-[JsonDerivedType(typeof(PrefixTuningAdapterConfig), PrefixTuningAdapterConfig.MethodName)]
-[JsonDerivedType(typeof(NtkAttentionAdapterConfig), NtkAttentionAdapterConfig.MethodName)]
 public abstract record AdapterConfig
 {
     /// <summary>The method discriminator written to <c>adapter_config.json</c>.</summary>

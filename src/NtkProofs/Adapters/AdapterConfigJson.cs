@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using NtkProofs.IO;
 
 namespace NtkProofs.Adapters;
@@ -10,7 +11,7 @@ public static class AdapterConfigJson
     /// <summary>The file name, as PEFT uses it.</summary>
     public const string FileName = "adapter_config.json";
 
-    /// <summary>The serializer options (snake-case names, indented, unknown members rejected).</summary>
+    /// <summary>The serializer options (snake-case names, indented, unknown members rejected; polymorphic over <see cref="AdapterMethods"/>).</summary>
     public static JsonSerializerOptions Options { get; } = new()
     {
         WriteIndented = true,
@@ -18,6 +19,7 @@ public static class AdapterConfigJson
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         AllowOutOfOrderMetadataProperties = true,
         NumberHandling = JsonNumberHandling.Strict,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AdapterMethods.AddPolymorphism } },
     };
 
     /// <summary>Serializes a configuration.</summary>
@@ -37,11 +39,11 @@ public static class AdapterConfigJson
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{source}: not a valid adapter config ({e.Message}); expected a JSON object with \"method\": head, full, lora, prefix or ntk", e);
+            throw new InvalidDataException($"{source}: not a valid adapter config ({e.Message}); expected a JSON object with \"method\": {AdapterMethods.NamesText}", e);
         }
         catch (NotSupportedException e)
         {
-            throw new InvalidDataException($"{source}: not a valid adapter config ({e.Message}); it needs a \"method\" field: head, full, lora, prefix or ntk", e);
+            throw new InvalidDataException($"{source}: not a valid adapter config ({e.Message}); it needs a \"method\" field: {AdapterMethods.NamesText}", e);
         }
         catch (ArgumentException e)
         {

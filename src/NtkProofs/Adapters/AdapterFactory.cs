@@ -2,7 +2,7 @@ using NtkProofs.Transformers;
 
 namespace NtkProofs.Adapters;
 
-/// <summary>Creates the <see cref="AdapterModule"/> of a configuration (the PEFT <c>get_peft_model</c> dispatch).</summary>
+/// <summary>Creates the <see cref="AdapterModule"/> of a configuration (the PEFT <c>get_peft_model</c> dispatch, through <see cref="AdapterMethods"/>).</summary>
 public static class AdapterFactory
 {
     /// <summary>
@@ -17,14 +17,6 @@ public static class AdapterFactory
     public static AdapterModule Create(AdapterConfig config, BertConfig baseConfig)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return config.Validated() switch
-        {
-            HeadOnlyConfig head => new HeadOnlyAdapter(head, baseConfig),
-            FullFineTuningConfig full => new FullFineTuningAdapter(full, baseConfig),
-            LoraAdapterConfig lora => new LoraAdapter(lora, baseConfig),
-            PrefixTuningAdapterConfig prefix => new PrefixTuningAdapter(prefix, baseConfig),
-            NtkAttentionAdapterConfig ntk => new NtkAttentionAdapter(ntk, baseConfig),
-            _ => throw new ArgumentException($"unknown adapter method '{config.Method}'", nameof(config)),
-        };
+        return AdapterMethods.For(config).Create(config, baseConfig);
     }
 }

@@ -87,7 +87,7 @@ public static class PatternCorpus
 
             Directory.CreateDirectory(cacheDirectory);
             var provenance = new List<string> { $"source: Debian package {Path.GetFileName(deb)}", $"path in package: /{CorporaPath}" };
-            foreach (var task in Enum.GetValues<ClassificationTask>())
+            foreach (var task in ClassificationTasks.PatternTasks)
             {
                 string name = ClassificationTasks.FileName(task);
                 string source = Path.Combine(extracted, CorporaPath, name);

@@ -17,6 +17,7 @@ public sealed class ClassificationTrainer : IDisposable
     private readonly int totalSteps;
     private readonly int warmupSteps;
     private readonly double learningRate;
+    private readonly double[] groupPeaks;
     private int step;
 
     /// <summary>Creates the optimizer over <paramref name="model"/>'s trainable parameters.</summary>
@@ -25,7 +26,11 @@ public sealed class ClassificationTrainer : IDisposable
     /// <param name="weightDecay">Decoupled weight decay.</param>
     /// <param name="totalSteps">Planned number of steps (for the decay; at least 1).</param>
     /// <param name="warmupSteps">Linear warm-up steps.</param>
-    public ClassificationTrainer(AdaptedClassifier model, double learningRate, double weightDecay, int totalSteps, int warmupSteps = 0)
+    /// <param name="headLearningRate">
+    /// Peak learning rate of the classification head (parameters named <c>classifier.*</c>); null uses
+    /// <paramref name="learningRate"/>. Both follow the same warm-up/decay shape.
+    /// </param>
+    public ClassificationTrainer(AdaptedClassifier model, double learningRate, double weightDecay, int totalSteps, int warmupSteps = 0, double? headLearningRate = null)
     {
         this.model = model ?? throw new ArgumentNullException(nameof(model));
         if (!(learningRate > 0) || !double.IsFinite(learningRate))
@@ -43,20 +48,43 @@ public sealed class ClassificationTrainer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(totalSteps), $"need 1 <= total steps and 0 <= warm-up <= total, got {totalSteps} and {warmupSteps}");
         }
 
-        var parameters = model.TrainableParameters().Select(p => p.Parameter).ToList();
-        if (parameters.Count == 0)
+        double headRate = headLearningRate ?? learningRate;
+        if (!(headRate > 0) || !double.IsFinite(headRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(headLearningRate), headRate, "head learning rate must be a finite number > 0");
+        }
+
+        var trainable = model.TrainableParameters();
+        if (trainable.Count == 0)
         {
             throw new ArgumentException("the model has no trainable parameters", nameof(model));
+        }
+
+        var groups = new List<(double Peak, List<TorchSharp.Modules.Parameter> Parameters)>();
+        var head = trainable.Where(p => p.Name.StartsWith(AdaptedClassifier.HeadPrefix, StringComparison.Ordinal)).Select(p => p.Parameter).ToList();
+        var rest = trainable.Where(p => !p.Name.StartsWith(AdaptedClassifier.HeadPrefix, StringComparison.Ordinal)).Select(p => p.Parameter).ToList();
+        if (rest.Count > 0)
+        {
+            groups.Add((learningRate, rest));
+        }
+
+        if (head.Count > 0)
+        {
+            groups.Add((headRate, head));
         }
 
         this.learningRate = learningRate;
         this.totalSteps = totalSteps;
         this.warmupSteps = warmupSteps;
-        optimizer = optim.AdamW(parameters, lr: learningRate, weight_decay: weightDecay);
+        groupPeaks = [.. groups.Select(g => g.Peak)];
+        optimizer = optim.AdamW(groups.Select(g => new TorchSharp.Modules.AdamW.ParamGroup(g.Parameters, lr: g.Peak, weight_decay: weightDecay)), lr: learningRate, weight_decay: weightDecay);
     }
 
     /// <summary>Steps taken so far.</summary>
     public int StepsTaken => step;
+
+    /// <summary>The current learning rate of each parameter group (adapter/encoder first, then the head).</summary>
+    public IReadOnlyList<double> GroupLearningRates => [.. optimizer.ParamGroups.Select(g => g.LearningRate)];
 
     /// <summary>The learning rate used at step <paramref name="stepNumber"/> (1-based): linear warm-up, then linear decay to 0.</summary>
     /// <param name="stepNumber">The step.</param>
@@ -84,9 +112,11 @@ public sealed class ClassificationTrainer : IDisposable
         }
 
         step++;
+        double factor = LearningRateAt(step) / learningRate;
+        int g = 0;
         foreach (var group in optimizer.ParamGroups)
         {
-            group.LearningRate = LearningRateAt(step);
+            group.LearningRate = groupPeaks[g++] * factor;
         }
 
         model.train();

@@ -8,4 +8,7 @@ public sealed record EvaluationResult(double Accuracy, double Loss, int Count)
 {
     /// <summary>Per-example correctness in example order, '1' correct and '0' wrong (see <c>NtkProofs.Statistics.Correctness</c>), for paired comparisons.</summary>
     public string Correct { get; init; } = string.Empty;
+
+    /// <summary>A split that was not evaluated (accuracy and loss NaN, no examples).</summary>
+    public static EvaluationResult NotEvaluated { get; } = new(double.NaN, double.NaN, 0);
 }

@@ -9,16 +9,26 @@ namespace NtkProofs.FineTuning;
 
 /// <summary>
 /// Everything a fine-tuning run depends on (snake-case JSON; experiments/configs/finetune/defaults.json holds the
-/// defaults and per-method files override them). <see cref="ToAdapterConfig"/> turns the method fields into the
-/// <see cref="AdapterConfig"/> that goes to <c>adapter_config.json</c>.
+/// defaults and per-method files override them). The method and its settings are the nested <c>"adapter"</c> object
+/// (<see cref="Adapter"/>, the same JSON as <c>adapter_config.json</c>); <see cref="ToAdapterConfig"/> completes it for the
+/// training seed.
 /// </summary>
 public sealed record FineTuneConfig
 {
-    /// <summary>polarity or uncertainty.</summary>
+    /// <summary>polarity, uncertainty or spam (<see cref="ClassificationTasks.Names"/>).</summary>
     public string Task { get; init; } = "polarity";
 
-    /// <summary>head, full, lora, prefix or ntk.</summary>
-    public string Method { get; init; } = LoraAdapterConfig.MethodName;
+    /// <summary>
+    /// The method and its settings, the nested <c>"adapter"</c> object in the same form as <c>adapter_config.json</c>
+    /// (<c>{"method": "lora", "r": 8, ...}</c>; see <see cref="AdapterMethods"/> for the methods).
+    /// </summary>
+    [JsonPropertyName("adapter")]
+    [JsonConverter(typeof(AdapterConfigJsonConverter))]
+    public AdapterConfig Adapter { get; init; } = new LoraAdapterConfig();
+
+    /// <summary>The method name (<see cref="Adapter"/>'s discriminator).</summary>
+    [JsonIgnore]
+    public string Method => Adapter.Method;
 
     /// <summary>Training seed (adapter and head initialisation, batch order, dropout).</summary>
     public int Seed { get; init; } = (int)(Seeds.Master % int.MaxValue);
@@ -38,8 +48,19 @@ public sealed record FineTuneConfig
     /// <summary>Maximum tokens per example, [CLS] and [SEP] included.</summary>
     public int MaxLength { get; init; } = 64;
 
-    /// <summary>Peak AdamW learning rate.</summary>
+    /// <summary>Peak AdamW learning rate of the adapter (and of the encoder under full fine-tuning).</summary>
     public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>
+    /// Peak AdamW learning rate of the classification head (JSON <c>head_lr</c>, flag <c>--head-lr</c>); null (the
+    /// default) uses <see cref="LearningRate"/>, so a run without it trains as before the head had its own rate.
+    /// </summary>
+    [JsonPropertyName("head_lr")]
+    public double? HeadLearningRate { get; init; }
+
+    /// <summary>The head's peak learning rate in effect: <see cref="HeadLearningRate"/>, else <see cref="LearningRate"/>.</summary>
+    [JsonIgnore]
+    public double EffectiveHeadLearningRate => HeadLearningRate ?? LearningRate;
 
     /// <summary>AdamW decoupled weight decay.</summary>
     public double WeightDecay { get; init; } = 0.01;
@@ -56,38 +77,18 @@ public sealed record FineTuneConfig
     /// <summary>If > 0, evaluate at most this many validation and test examples (quick runs); 0 = all.</summary>
     public int MaxEvalExamples { get; init; }
 
-    /// <summary>LoRA rank r.</summary>
-    public int LoraRank { get; init; } = 8;
+    /// <summary>
+    /// Early stopping: evaluate validation accuracy every this many steps (and after the last) and finish at the best
+    /// checkpoint (the first of equal accuracies); 0 (default) = train all <see cref="Steps"/> and evaluate once at the end.
+    /// <see cref="Steps"/> stays the step cap and the length of the learning-rate schedule.
+    /// </summary>
+    public int EvalEvery { get; init; }
 
-    /// <summary>LoRA alpha.</summary>
-    public double LoraAlpha { get; init; } = 16;
+    /// <summary>With <see cref="EvalEvery"/> &gt; 0: stop after this many evaluations without a better validation accuracy; 0 = never stop before the cap.</summary>
+    public int Patience { get; init; }
 
-    /// <summary>LoRA dropout.</summary>
-    public double LoraDropout { get; init; } = 0.1;
-
-    /// <summary>Prefix length m.</summary>
-    public int PrefixLength { get; init; } = 10;
-
-    /// <summary>Whether prefix tuning uses the reparameterization MLP.</summary>
-    public bool PrefixProjection { get; init; }
-
-    /// <summary>Width of the reparameterization MLP (0 = model width).</summary>
-    public int PrefixHiddenSize { get; init; }
-
-    /// <summary>NTK-Attention feature map.</summary>
-    public string NtkFeatureMap { get; init; } = NtkAttentionAdapterConfig.Elu1;
-
-    /// <summary>NTK-Attention rank s of Z (null = full Z).</summary>
-    public int? NtkRank { get; init; }
-
-    /// <summary>NTK-Attention Taylor degree g (taylor only; even).</summary>
-    public int NtkTaylorDegree { get; init; } = 2;
-
-    /// <summary>NTK-Attention feature dimension r (positive_random only).</summary>
-    public int? NtkFeatureDimension { get; init; }
-
-    /// <summary>NTK-Attention k parameterization.</summary>
-    public KParameterization NtkKParameterization { get; init; } = KParameterization.Abs;
+    /// <summary>Whether the test split is evaluated (once, at the selected checkpoint); false for learning-rate search runs, which must not see it.</summary>
+    public bool EvaluateTest { get; init; } = true;
 
     /// <summary>TorchSharp intra-op threads (0 = one per core).</summary>
     public int Threads { get; init; }
@@ -106,19 +107,10 @@ public sealed record FineTuneConfig
     public ClassificationTask TaskKind => ClassificationTasks.Parse(Task);
 
     /// <summary>
-    /// The adapter configuration of <see cref="Method"/>. Positive random features of NTK-Attention draw their matrix from the
-    /// training seed (<see cref="NtkAttentionAdapterConfig.FeatureSeed"/> = <see cref="Seed"/>).
+    /// The adapter configuration a run trains: <see cref="Adapter"/> completed by its method for the training seed (e.g.
+    /// positive random features of NTK-Attention draw their matrix from <see cref="Seed"/> unless <c>feature_seed</c> is set).
     /// </summary>
-    public AdapterConfig ToAdapterConfig() => (Method switch
-    {
-        HeadOnlyConfig.MethodName => new HeadOnlyConfig(),
-        FullFineTuningConfig.MethodName => new FullFineTuningConfig(),
-        LoraAdapterConfig.MethodName => new LoraAdapterConfig(LoraRank, LoraAlpha, LoraDropout),
-        PrefixTuningAdapterConfig.MethodName => new PrefixTuningAdapterConfig(PrefixLength, PrefixProjection, PrefixHiddenSize),
-        NtkAttentionAdapterConfig.MethodName => (AdapterConfig)new NtkAttentionAdapterConfig(NtkFeatureMap, NtkFeatureDimension, NtkTaylorDegree, NtkRank, KParameterization: NtkKParameterization,
-            FeatureSeed: NtkFeatureMap == NtkAttentionAdapterConfig.PositiveRandom ? Seed : null),
-        _ => throw new ArgumentException($"unknown method '{Method}' (expected head, full, lora, prefix or ntk)", nameof(Method)),
-    }).Validated();
+    public AdapterConfig ToAdapterConfig() => AdapterMethods.For(Adapter).ForTraining(Adapter, Seed);
 
     /// <summary>Returns this configuration after checking every field; throws <see cref="ArgumentException"/>.</summary>
     public FineTuneConfig Validated()
@@ -135,7 +127,10 @@ public sealed record FineTuneConfig
         Require(ValidationFraction > 0 && TestFraction > 0 && ValidationFraction + TestFraction < 1, FormattableString.Invariant($"validation and test fractions must be > 0 and sum to < 1, got {ValidationFraction} and {TestFraction}"));
         Require(MaxEvalExamples >= 0, $"max eval examples must be >= 0, got {MaxEvalExamples}");
         Require(Threads >= 0, $"threads must be >= 0, got {Threads}");
-        Require(Method != NtkAttentionAdapterConfig.MethodName || NtkKParameterization != KParameterization.Signed, "ntk_k_parameterization 'signed' is for adapters built from a prefix, not for training: a trained k must stay >= 0 (abs or softplus)");
+        Require(EvalEvery >= 0, $"eval every must be >= 0 (0 = only at the end), got {EvalEvery}");
+        Require(Patience >= 0, $"patience must be >= 0 (0 = no early stop), got {Patience}");
+        Require(Patience == 0 || EvalEvery > 0, "patience needs eval_every > 0 (early stopping evaluates validation during training)");
+        Require(HeadLearningRate is null || (HeadLearningRate > 0 && double.IsFinite(HeadLearningRate.Value)), FormattableString.Invariant($"head learning rate must be a finite number > 0 (or null for the learning rate), got {HeadLearningRate}"));
         return this;
     }
 
@@ -172,10 +167,10 @@ public sealed record FineTuneConfig
 
                 if (!merged.ContainsKey(key))
                 {
-                    throw new InvalidDataException($"{source}: unknown setting '{key}' (known: {string.Join(", ", merged.Select(p => p.Key))})");
+                    throw new InvalidDataException($"{source}: unknown setting '{key}' (known: {string.Join(", ", merged.Select(p => p.Key))}){MovedHint(key)}");
                 }
 
-                merged[key] = value?.DeepClone();
+                merged[key] = key == AdapterKey ? MergeAdapter(merged[key]?.AsObject(), value, source) : value?.DeepClone();
             }
         }
 
@@ -188,6 +183,36 @@ public sealed record FineTuneConfig
             throw new InvalidDataException($"invalid fine-tuning configuration ({e.Message})", e);
         }
     }
+
+    /// <summary>The JSON name of <see cref="Adapter"/>.</summary>
+    public const string AdapterKey = "adapter";
+
+    /// <summary>
+    /// One layer's <c>"adapter"</c> object over the merged one: field by field when it names the same method (or none),
+    /// replacing it when it names another method (whose fields then start from that method's defaults).
+    /// </summary>
+    private static JsonObject MergeAdapter(JsonObject? merged, JsonNode? layer, string source)
+    {
+        if (layer is not JsonObject fields)
+        {
+            throw new InvalidDataException($"{source}: \"{AdapterKey}\" must be a JSON object such as {{\"method\": \"lora\", \"r\": 8}}");
+        }
+
+        string? current = merged?["method"]?.GetValue<string>();
+        string? named = fields["method"] is JsonValue v && v.TryGetValue(out string? m) ? m : null;
+        var result = named is not null && named != current ? new JsonObject() : merged?.DeepClone().AsObject() ?? [];
+        foreach (var (key, value) in fields)
+        {
+            result[key] = value?.DeepClone();
+        }
+
+        return result;
+    }
+
+    private static string MovedHint(string key) =>
+        key == "method" || key.StartsWith("lora_", StringComparison.Ordinal) || key.StartsWith("ntk_", StringComparison.Ordinal) || key.StartsWith("prefix_", StringComparison.Ordinal)
+            ? $"; method settings live in the nested \"{AdapterKey}\" object, e.g. \"{AdapterKey}\": {{\"method\": \"lora\", \"r\": 8}} (names as in adapter_config.json)"
+            : string.Empty;
 
     private static void Require(bool ok, string message)
     {

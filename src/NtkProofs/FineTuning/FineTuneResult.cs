@@ -8,8 +8,8 @@ namespace NtkProofs.FineTuning;
 /// <param name="PeftSummary">PEFT's one-line summary.</param>
 /// <param name="TrainExamples">Training set size.</param>
 /// <param name="Steps">Per-step records.</param>
-/// <param name="Validation">Validation metrics after training.</param>
-/// <param name="Test">Test metrics after training.</param>
+/// <param name="Validation">Validation metrics at the selected checkpoint.</param>
+/// <param name="Test">Test metrics at the selected checkpoint (<see cref="EvaluationResult.NotEvaluated"/> when <see cref="FineTuneConfig.EvaluateTest"/> is false).</param>
 /// <param name="RssBeforeTrainingBytes">Resident set right before the first step (model, data, libraries loaded).</param>
 /// <param name="PeakRssBytes">Peak resident set size during training (VmHWM reset before the first step when the kernel allows it, see <see cref="PeakRssResetWorked"/>).</param>
 /// <param name="PeakRssResetWorked">Whether the peak counter was reset before training (otherwise the peak includes model loading).</param>
@@ -35,6 +35,12 @@ public sealed record FineTuneResult(
     TensorMemoryEstimate TensorMemory,
     double TotalSeconds)
 {
+    /// <summary>The step whose weights were evaluated and saved (the last step, or the best validation checkpoint with early stopping).</summary>
+    public int SelectedStep { get; init; }
+
+    /// <summary>Validation accuracy at each evaluation during training (empty without early stopping).</summary>
+    public IReadOnlyList<ValidationPoint> ValidationCurve { get; init; } = [];
+
     /// <summary>Mean seconds per step, excluding the first (warm-up: allocation of optimizer state, first-touch costs).</summary>
     public double MeanStepSeconds => Steps.Count > 1 ? Steps.Skip(1).Average(s => s.Seconds) : Steps.Average(s => s.Seconds);
 

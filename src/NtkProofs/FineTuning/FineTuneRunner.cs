@@ -12,7 +12,8 @@ namespace NtkProofs.FineTuning;
 /// One fine-tuning run on a real task: load and split the data, load the base encoder (all-MiniLM-L6-v2 unless another
 /// <see cref="EncoderSource"/> is given), wrap it with the configured
 /// adapter and a fresh 2-way head, train with AdamW for the configured steps (batches drawn from seeded epoch shuffles),
-/// evaluate on validation and test, and save the adapter (with a probe batch of test sentences) to a folder.
+/// evaluate on validation and test (with <see cref="FineTuneConfig.EvalEvery"/>: early stopping on validation accuracy,
+/// test evaluated once at the best checkpoint, or not at all for a run that must not see it), and save the adapter (with a probe batch of test sentences) to a folder.
 /// </summary>
 public static class FineTuneRunner
 {
@@ -35,7 +36,7 @@ public static class FineTuneRunner
         var adapterConfig = config.ToAdapterConfig();
 
         progress.Status?.Invoke($"loading the {config.Task} data");
-        examples ??= PatternCorpus.Load(config.TaskKind);
+        examples ??= ClassificationTasks.Load(config.TaskKind);
         var splits = StratifiedSplitter.Split(examples, config.SplitSeed, config.ValidationFraction, config.TestFraction);
         var validation = Limit(splits.Validation, config.MaxEvalExamples);
         var test = Limit(splits.Test, config.MaxEvalExamples);
@@ -61,26 +62,74 @@ public static class FineTuneRunner
         progress.Status?.Invoke(summary.ToString());
 
         int warmup = (int)Math.Floor(config.Steps * config.WarmupFraction);
-        using var trainer = new ClassificationTrainer(model, config.LearningRate, config.WeightDecay, config.Steps, warmup);
+        using var trainer = new ClassificationTrainer(model, config.LearningRate, config.WeightDecay, config.Steps, warmup, config.EffectiveHeadLearningRate);
         var order = new BatchOrder(splits.Train.Count, config.BatchSize, config.Seed);
         var steps = new List<StepRecord>(config.Steps);
         MemoryProbe.ReleaseFreedMemory();
         long before = MemoryProbe.CurrentRssBytes;
         bool reset = MemoryProbe.ResetPeak();
-        for (int s = 0; s < config.Steps; s++)
+        var curve = new List<ValidationPoint>();
+        EvaluationResult? bestValidation = null;
+        List<Tensor>? bestWeights = null;
+        int selectedStep = config.Steps, sinceBest = 0;
+        var trainable = model.TrainableParameters().Select(p => p.Parameter).ToList();
+        try
         {
-            var indices = order.Next();
-            var batchExamples = indices.Select(i => splits.Train[i]).ToList();
-            using var batch = tokenizer.EncodeBatch(batchExamples.Select(e => e.Text).ToList(), config.MaxLength);
-            var record = trainer.Step(batch, batchExamples.Select(e => e.Label).ToList());
-            steps.Add(record);
-            progress.Step?.Invoke(record);
+            for (int s = 0; s < config.Steps; s++)
+            {
+                var indices = order.Next();
+                var batchExamples = indices.Select(i => splits.Train[i]).ToList();
+                using var batch = tokenizer.EncodeBatch(batchExamples.Select(e => e.Text).ToList(), config.MaxLength);
+                var record = trainer.Step(batch, batchExamples.Select(e => e.Label).ToList());
+                steps.Add(record);
+                progress.Step?.Invoke(record);
+                if (config.EvalEvery > 0 && (record.Step % config.EvalEvery == 0 || record.Step == config.Steps))
+                {
+                    var v = Evaluator.Evaluate(model, tokenizer, validation, config.MaxLength, config.EvalBatchSize);
+                    curve.Add(new ValidationPoint(record.Step, v.Accuracy, v.Loss));
+                    if (bestValidation is null || v.Accuracy > bestValidation.Accuracy)
+                    {
+                        bestValidation = v;
+                        selectedStep = record.Step;
+                        sinceBest = 0;
+                        bestWeights?.ForEach(t => t.Dispose());
+                        using (no_grad())
+                        {
+                            bestWeights = [.. trainable.Select(p => p.detach().clone())];
+                        }
+                    }
+                    else if (config.Patience > 0 && ++sinceBest >= config.Patience)
+                    {
+                        progress.Status?.Invoke($"early stop at step {record.Step}: no better validation accuracy in {config.Patience} evaluations; best at step {selectedStep}");
+                        break;
+                    }
+                }
+            }
+
+            if (bestWeights is not null && selectedStep != steps.Count)
+            {
+                using (no_grad())
+                {
+                    for (int i = 0; i < trainable.Count; i++)
+                    {
+                        trainable[i].copy_(bestWeights[i]);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            bestWeights?.ForEach(t => t.Dispose());
         }
 
         long peak = MemoryProbe.PeakRssBytes;
         long managed = MemoryProbe.ManagedHeapBytes;
-        var validationResult = Evaluator.Evaluate(model, tokenizer, validation, config.MaxLength, config.EvalBatchSize, done => progress.Evaluation?.Invoke("validation", done, validation.Count));
-        var testResult = Evaluator.Evaluate(model, tokenizer, test, config.MaxLength, config.EvalBatchSize, done => progress.Evaluation?.Invoke("test", done, test.Count));
+        var validationResult = bestValidation ?? Evaluator.Evaluate(model, tokenizer, validation, config.MaxLength, config.EvalBatchSize, done => progress.Evaluation?.Invoke("validation", done, validation.Count));
+
+        // The test split is evaluated once, at the selected checkpoint, and never when the run must not see it (learning-rate search).
+        var testResult = config.EvaluateTest
+            ? Evaluator.Evaluate(model, tokenizer, test, config.MaxLength, config.EvalBatchSize, done => progress.Evaluation?.Invoke("test", done, test.Count))
+            : EvaluationResult.NotEvaluated;
 
         progress.Status?.Invoke($"saving the adapter to {adapterDirectory}");
         using (var probe = tokenizer.EncodeBatch(splits.Test.Take(ProbeSize).Select(e => e.Text).ToList(), config.MaxLength))
@@ -105,7 +154,11 @@ public static class FineTuneRunner
             steps.Max(s => s.RssBytes),
             managed,
             TensorMemoryEstimate.ForAdamW(summary.Trainable, summary.Total),
-            total.Elapsed.TotalSeconds);
+            total.Elapsed.TotalSeconds)
+        {
+            SelectedStep = selectedStep,
+            ValidationCurve = curve,
+        };
     }
 
     private static IReadOnlyList<LabeledSentence> Limit(IReadOnlyList<LabeledSentence> items, int max) =>

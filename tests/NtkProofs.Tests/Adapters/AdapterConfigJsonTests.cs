@@ -66,4 +66,18 @@ public sealed class AdapterConfigJsonTests
         var e = Assert.Throws<InvalidDataException>(() => AdapterConfigJson.Deserialize("{\"method\": \"ntk\", \"feature_seed\": 3}", "x.json"));
         Assert.Contains("feature_seed applies to positive_random features only", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{\"method\": \"head\"}")]
+    [InlineData("{\"method\": \"full\"}")]
+    [InlineData("{\"method\": \"lora\", \"r\": 4, \"lora_alpha\": 8, \"lora_dropout\": 0.1, \"target_modules\": \"Query, Value\"}")]
+    [InlineData("{\"method\": \"prefix\", \"num_virtual_tokens\": 100, \"prefix_projection\": false, \"encoder_hidden_size\": 0}")]
+    [InlineData("{\"method\": \"ntk\", \"feature_map\": \"positive_random\", \"feature_dimension\": 32, \"taylor_degree\": 2, \"rank\": 8, \"causal\": false, \"k_parameterization\": \"Abs\", \"k_init\": 0.001, \"z_a_init_std\": 0.02, \"feature_seed\": 5}")]
+    public void Adapter_configs_written_before_the_method_registry_still_load_to_the_same_text(string json)
+    {
+        // The registry replaced the [JsonDerivedType] attributes, not the file format: saved adapters keep loading.
+        var config = AdapterConfigJson.Deserialize(json, "old adapter_config.json");
+        Assert.Equal(System.Text.Json.Nodes.JsonNode.Parse(json)!["method"]!.GetValue<string>(), config.Method);
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(json), System.Text.Json.Nodes.JsonNode.Parse(AdapterConfigJson.Serialize(config))), AdapterConfigJson.Serialize(config));
+    }
 }

@@ -199,15 +199,15 @@ public sealed class NtkAttentionAdapterTests(ITestOutputHelper output)
         Assert.False(TensorAssert.Identical(Omega(a, 0), Omega(c, 0)), "another feature_seed must give another Omega");
 
         // A training run's positive random features come from its training seed.
-        var run = new FineTuneConfig { Method = "ntk", NtkFeatureMap = NtkAttentionAdapterConfig.PositiveRandom, NtkFeatureDimension = 32, Seed = 9 };
+        var run = new FineTuneConfig { Adapter = new NtkAttentionAdapterConfig(NtkAttentionAdapterConfig.PositiveRandom, FeatureDimension: 32), Seed = 9 };
         Assert.Equal(9, ((NtkAttentionAdapterConfig)run.ToAdapterConfig()).FeatureSeed);
-        Assert.Null(((NtkAttentionAdapterConfig)(run with { NtkFeatureMap = NtkAttentionAdapterConfig.Elu1, NtkFeatureDimension = null }).ToAdapterConfig()).FeatureSeed);
+        Assert.Null(((NtkAttentionAdapterConfig)(run with { Adapter = new NtkAttentionAdapterConfig() }).ToAdapterConfig()).FeatureSeed);
     }
 
     [Fact]
     public void Training_refuses_a_signed_k()
     {
-        var run = new FineTuneConfig { Method = "ntk", NtkKParameterization = KParameterization.Signed };
+        var run = new FineTuneConfig { Adapter = new NtkAttentionAdapterConfig(KParameterization: KParameterization.Signed) };
         var e = Assert.Throws<ArgumentException>(() => run.Validated());
         Assert.Contains("a trained k must stay >= 0", e.Message, StringComparison.Ordinal);
     }

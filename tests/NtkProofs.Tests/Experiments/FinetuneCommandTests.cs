@@ -39,13 +39,13 @@ public sealed class FinetuneCommandTests
         try
         {
             File.WriteAllText(Path.Combine(dir, "defaults.json"), "{\"steps\": 50, \"batch_size\": 8}");
-            File.WriteAllText(Path.Combine(dir, "run.json"), "{\"method\": \"lora\", \"steps\": 70, \"lora_rank\": 4}");
+            File.WriteAllText(Path.Combine(dir, "run.json"), "{\"adapter\": {\"method\": \"lora\", \"r\": 4}, \"steps\": 70}");
             var overrides = new JsonObject { ["seed"] = 3 };
             var config = FinetuneCommand.Resolve(new FileInfo(Path.Combine(dir, "run.json")), overrides, rank: 2);
             Assert.Equal(70, config.Steps);
             Assert.Equal(8, config.BatchSize);
             Assert.Equal(3, config.Seed);
-            Assert.Equal(2, config.LoraRank);
+            Assert.Equal(2, ((LoraAdapterConfig)config.Adapter).Rank);
         }
         finally
         {
@@ -59,9 +59,9 @@ public sealed class FinetuneCommandTests
         string dir = Path.Combine(Path.GetTempPath(), "ntkproofs-ntk-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var overrides = new JsonObject { ["task"] = "polarity", ["method"] = "ntk", ["steps"] = 2, ["batch_size"] = 8, ["max_length"] = 12, ["max_eval_examples"] = 16 };
+            var overrides = new JsonObject { ["task"] = "polarity", ["adapter"] = new JsonObject { ["method"] = "ntk" }, ["steps"] = 2, ["batch_size"] = 8, ["max_length"] = 12, ["max_eval_examples"] = 16 };
             var config = FinetuneCommand.Resolve(null, overrides, rank: 4);
-            Assert.Equal(4, config.NtkRank);
+            Assert.Equal(4, ((NtkAttentionAdapterConfig)config.Adapter).Rank);
             Assert.Equal(new NtkAttentionAdapterConfig(Rank: 4), config.ToAdapterConfig());
 
             var result = FineTuneRunner.Run(config, dir, examples: TinyEncoder.Sentences(), encoder: TinyEncoder.Source);

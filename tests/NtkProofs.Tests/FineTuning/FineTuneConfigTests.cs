@@ -40,8 +40,8 @@ public sealed class FineTuneConfigTests
     [Fact]
     public void Later_layers_override_earlier_ones_field_by_field()
     {
-        var config = FineTuneConfig.Merge([("a", "{\"method\": \"prefix\", \"prefix_length\": 20}"), ("b", "{\"prefix_length\": 5, \"steps\": 7}")]);
-        Assert.Equal(new PrefixTuningAdapterConfig(5), config.ToAdapterConfig());
+        var config = FineTuneConfig.Merge([("a", "{\"adapter\": {\"method\": \"prefix\", \"num_virtual_tokens\": 20, \"prefix_projection\": true}}"), ("b", "{\"adapter\": {\"num_virtual_tokens\": 5}, \"steps\": 7}")]);
+        Assert.Equal(new PrefixTuningAdapterConfig(5, PrefixProjection: true), config.ToAdapterConfig());
         Assert.Equal(7, config.Steps);
     }
 
@@ -49,6 +49,11 @@ public sealed class FineTuneConfigTests
     [InlineData("{\"stepz\": 3}", "unknown setting 'stepz'")]
     [InlineData("{\"steps\": \"many\"}", "invalid fine-tuning configuration")]
     [InlineData("[1, 2]", "not a JSON object")]
+    [InlineData("{\"lora_rank\": 4}", "nested \"adapter\" object")]
+    [InlineData("{\"method\": \"lora\"}", "nested \"adapter\" object")]
+    [InlineData("{\"adapter\": \"lora\"}", "must be a JSON object")]
+    [InlineData("{\"adapter\": {\"method\": \"adapterfusion\"}}", "adapterfusion")]
+    [InlineData("{\"adapter\": {\"method\": \"prefix\", \"r\": 4}}", "r")]
     public void Bad_layers_name_the_problem(string json, string fragment)
     {
         var e = Assert.Throws<InvalidDataException>(() => FineTuneConfig.Merge([("x.json", json)]));
@@ -57,12 +62,35 @@ public sealed class FineTuneConfigTests
 
     [Theory]
     [InlineData("{\"steps\": 0}", "steps")]
-    [InlineData("{\"method\": \"adapterfusion\"}", "unknown method")]
+    [InlineData("{\"head_lr\": 0}", "head learning rate")]
+    [InlineData("{\"adapter\": {\"method\": \"ntk\", \"k_parameterization\": \"signed\"}}", "a trained k must stay >= 0")]
     [InlineData("{\"task\": \"sst2\"}", "unknown task")]
     [InlineData("{\"learning_rate\": -1}", "learning rate")]
     public void Invalid_values_throw_argument_exceptions(string json, string fragment)
     {
         var e = Assert.Throws<ArgumentException>(() => FineTuneConfig.Merge([("x.json", json)]));
         Assert.Contains(fragment, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_layer_naming_another_method_replaces_the_adapter_and_the_same_method_merges_field_by_field()
+    {
+        var other = FineTuneConfig.Merge([("a", "{\"adapter\": {\"method\": \"lora\", \"r\": 4}}"), ("b", "{\"adapter\": {\"method\": \"ntk\", \"rank\": 2}}")]);
+        Assert.Equal(new NtkAttentionAdapterConfig(Rank: 2), other.Adapter);
+        var same = FineTuneConfig.Merge([("a", "{\"adapter\": {\"method\": \"lora\", \"r\": 4}}"), ("b", "{\"adapter\": {\"method\": \"lora\", \"lora_alpha\": 4}}")]);
+        Assert.Equal(new LoraAdapterConfig(4, 4), same.Adapter);
+    }
+
+    [Fact]
+    public void The_nested_adapter_round_trips_through_the_config_json_as_adapter_config_json_writes_it()
+    {
+        var config = new FineTuneConfig { Adapter = new PrefixTuningAdapterConfig(7, PrefixProjection: true), HeadLearningRate = 5e-3 };
+        string json = config.ToJson();
+        Assert.Contains("\"head_lr\": 0.005", json, StringComparison.Ordinal);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!["adapter"]!;
+        Assert.Equal(AdapterConfigJson.Deserialize(node.ToJsonString()), config.Adapter);
+        Assert.Equal(config, FineTuneConfig.Merge([("config.json", json)]));
+        Assert.Equal(5e-3, config.EffectiveHeadLearningRate);
+        Assert.Equal(config.LearningRate, new FineTuneConfig().EffectiveHeadLearningRate);
     }
 }

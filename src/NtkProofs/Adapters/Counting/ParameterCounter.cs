@@ -3,7 +3,8 @@ using NtkProofs.Transformers;
 namespace NtkProofs.Adapters.Counting;
 
 /// <summary>
-/// Exact trainable-parameter counts from configuration objects alone (no weights), the formulas behind PAPER.md's table:
+/// Exact trainable-parameter counts from configuration objects alone (no weights), the formulas behind PAPER.md's table
+/// (each method's formula lives in its <see cref="IAdapterMethod"/> under <c>Adapters/Methods/</c>):
 /// <list type="bullet">
 /// <item>NTK-Attention: layers x heads x (r d_h + r) with a full Z, layers x heads x (r s + s d_h + r) with Z = Z_A Z_B.</item>
 /// <item>LoRA: layers x sum over targets of r (in + out); ChatGLM's fused query_key_value is hidden -> (heads + 2 kv heads) d_h.</item>
@@ -20,17 +21,7 @@ public static class ParameterCounter
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(architecture);
-        config.Validated();
-        return config switch
-        {
-            HeadOnlyConfig => 0,
-            FullFineTuningConfig => architecture.BaseParameters
-                ?? throw new ArgumentException($"the base parameter count of {architecture.Name} is unknown, so full fine-tuning cannot be counted", nameof(architecture)),
-            LoraAdapterConfig lora => CountLora(lora, architecture),
-            PrefixTuningAdapterConfig prefix => CountPrefix(prefix, architecture),
-            NtkAttentionAdapterConfig ntk => CountNtk(ntk, architecture),
-            _ => throw new ArgumentException($"no parameter count for method '{config.Method}'", nameof(config)),
-        };
+        return AdapterMethods.For(config).CountParameters(config, architecture);
     }
 
     /// <summary>Per-head NTK-Attention parameters: r d_h + r (full Z) or r s + s d_h + r (low rank).</summary>
@@ -58,44 +49,5 @@ public static class ParameterCounter
         long attention = (4 * ((d * d) + d)) + (2 * d);
         long feedForward = (d * f) + f + (f * d) + d + (2 * d);
         return embeddings + (config.NumLayers * (attention + feedForward));
-    }
-
-    private static long CountNtk(NtkAttentionAdapterConfig config, AttentionArchitecture a) =>
-        (long)a.Layers * a.Heads * CountNtkPerHead(config, a.HeadDim);
-
-    private static long CountLora(LoraAdapterConfig config, AttentionArchitecture a)
-    {
-        long perLayer = 0;
-        foreach (var (target, input, output) in LoraShapes(a))
-        {
-            if (config.Targets.HasFlag(target))
-            {
-                perLayer += (long)config.Rank * (input + output);
-            }
-        }
-
-        return a.Layers * perLayer;
-    }
-
-    /// <summary>(in, out) of each LoRA-able projection.</summary>
-    private static IEnumerable<(LoraTargets Target, long In, long Out)> LoraShapes(AttentionArchitecture a)
-    {
-        yield return (LoraTargets.Query, a.HiddenSize, a.QueryWidth);
-        yield return (LoraTargets.Key, a.HiddenSize, a.KvWidth);
-        yield return (LoraTargets.Value, a.HiddenSize, a.KvWidth);
-        yield return (LoraTargets.QueryKeyValue, a.HiddenSize, a.QueryWidth + (2L * a.KvWidth));
-        yield return (LoraTargets.Output, a.QueryWidth, a.HiddenSize);
-    }
-
-    private static long CountPrefix(PrefixTuningAdapterConfig config, AttentionArchitecture a)
-    {
-        long m = config.NumVirtualTokens, tokenDim = a.KvWidth, allLayers = 2L * a.Layers * tokenDim;
-        if (!config.PrefixProjection)
-        {
-            return m * allLayers;
-        }
-
-        long e = config.EncoderWidth(a.KvWidth);
-        return (m * tokenDim) + (tokenDim * e) + e + (e * allLayers) + allLayers;
     }
 }

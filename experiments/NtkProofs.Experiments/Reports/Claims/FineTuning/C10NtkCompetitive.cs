@@ -34,7 +34,7 @@ public sealed class C10NtkCompetitive : IClaim
     public string Statement => "NTK-Attention is competitive with LoRA / P-Tuning v2 / full FT at equal parameters";
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Configs => [FineTuningCriteria.BaselineConfig, FineTuningCriteria.NtkConfig];
+    public IReadOnlyList<string> Configs => FineTuningCriteria.Configs;
 
     /// <summary>The verdict from the evidence.</summary>
     /// <param name="e">The evidence.</param>
@@ -131,8 +131,8 @@ public sealed class C10NtkCompetitive : IClaim
             return ClaimResult.NotRun(Rule, F($"the '{FineTuningCriteria.BaselineConfig}' and '{FineTuningCriteria.NtkConfig}' sweeps did not run in this profile"));
         }
 
-        var runs = Configs.SelectMany(c => FinetuneRun.From(inputs.Context.Sweep(c))).ToList();
-        return Decide(Gather(runs)) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)], Figures = FineTuningFigures.AccuracyAgainstParameters(runs), Details = FineTuningFigures.Table(runs) };
+        var runs = FineTuningRuns.Of(inputs);
+        return Decide(Gather(runs)) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)], Figures = FineTuningFigures.AccuracyAgainstParameters(runs), Details = FineTuningRuns.ProtocolDetails(FineTuningRuns.Protocol(inputs)) + "\n" + FineTuningFigures.Table(runs) };
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -32,7 +32,7 @@ public sealed class C11ParameterCounts : IClaim
     public string Statement => "parameter counts as reported (checked as public-config arithmetic: formula = PAPER.md's table = built models)";
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Configs => [FineTuningCriteria.BaselineConfig, FineTuningCriteria.NtkConfig];
+    public IReadOnlyList<string> Configs => FineTuningCriteria.Configs;
 
     /// <summary>The verdict from the evidence.</summary>
     /// <param name="e">The evidence.</param>
@@ -68,7 +68,7 @@ public sealed class C11ParameterCounts : IClaim
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var table = PaperParameterTable.Rows.Select(r => new CountPair(r.Architecture.Name + " " + r.Method, r.Computed, r.Stated)).ToList();
-        var runs = Configs.SelectMany(c => FinetuneRun.From(inputs.Context.Sweep(c)))
+        var runs = FineTuningRuns.Of(inputs)
             .Select(r => new CountPair(r.Family + (r.Settings == "-" ? string.Empty : " " + r.Settings), r.Counted, r.Trainable)).ToList();
         var result = Decide(new C11Evidence(table, runs));
         return result with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command).DefaultIfEmpty(inputs.Context.ReportCommand)] };

@@ -30,7 +30,7 @@ public sealed class C9LowRankZ : IClaim
     public string Statement => "low-rank Z loses little versus full Z";
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Configs => [FineTuningCriteria.NtkConfig, FineTuningCriteria.BaselineConfig];
+    public IReadOnlyList<string> Configs => FineTuningCriteria.Configs;
 
     /// <summary>The verdict from the evidence.</summary>
     /// <param name="e">The evidence.</param>
@@ -111,7 +111,7 @@ public sealed class C9LowRankZ : IClaim
             return ClaimResult.NotRun(Rule, F($"the '{FineTuningCriteria.NtkConfig}' sweep did not run in this profile"));
         }
 
-        var runs = Configs.SelectMany(c => FinetuneRun.From(inputs.Context.Sweep(c))).ToList();
+        var runs = FineTuningRuns.Of(inputs);
         return Decide(Gather(runs)) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)], Figures = FineTuningFigures.AccuracyAgainstParameters(runs), Details = FineTuningFigures.Table(runs) };
     }
 

@@ -20,4 +20,10 @@ public static class FineTuningCriteria
 
     /// <summary>Config of the NTK-Attention grid.</summary>
     public const string NtkConfig = "finetune-ntk";
+
+    /// <summary>Config of issue 10's protocol (every method, learning rates searched on validation, 5 seeds; profile <c>decisive</c>).</summary>
+    public const string ProtocolConfig = "finetune-protocol";
+
+    /// <summary>Every fine-tuning config the claims read.</summary>
+    public static IReadOnlyList<string> Configs { get; } = [BaselineConfig, NtkConfig, ProtocolConfig];
 }

@@ -1,0 +1,156 @@
+using System.Text.Json.Nodes;
+using NtkProofs.Data;
+using NtkProofs.Experiments.Reports.Claims;
+using NtkProofs.Experiments.Sweeps;
+using NtkProofs.FineTuning;
+
+namespace NtkProofs.Experiments.FineTuning;
+
+/// <summary>
+/// Issue 10's decisive fine-tuning protocol (<see cref="FineTuneProtocol"/>) as a sweep experiment: one point is one
+/// method configuration on one task, and runs the whole protocol there (learning-rate search on validation with one
+/// seed, then the seeds at the chosen rate, early stopping, test once per run, a test split re-drawn for SE &lt;= 1.5
+/// points). Points are independent, so the sweep machinery shards (<c>--shard i/N</c>) and resumes (<c>--resume</c>) them.
+/// Method settings come from <c>experiments/configs/finetune/</c> exactly as for <see cref="FinetuneExperiment"/>.
+/// </summary>
+public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtocolRecord>
+{
+    /// <summary>The experiment's name.</summary>
+    public const string ExperimentName = "finetune-protocol";
+
+    /// <summary>The validation fraction per class (the test fraction is derived, see <see cref="FineTuneProtocol.TestFractionFor"/>).</summary>
+    public const double ValidationFraction = 0.1;
+
+    /// <summary>The default grid around the method file's rate r: r x 10^{-1, -1/2, 0, 1/2, 1}.</summary>
+    public static readonly IReadOnlyList<double> DefaultGridFactors = [0.1, Math.Sqrt(0.1), 1, Math.Sqrt(10), 10];
+
+    private static readonly string[] Inherited = ["seed", "lr", "steps"];
+    private readonly FinetuneExperiment inner;
+
+    /// <summary>The real experiment (all-MiniLM-L6-v2, Debian python3-pattern data).</summary>
+    public FinetuneProtocolExperiment()
+        : this(new FinetuneExperiment())
+    {
+    }
+
+    /// <summary>The protocol over another single-run experiment (tests: a tiny encoder).</summary>
+    /// <param name="inner">Resolves and runs one fine-tuning.</param>
+    public FinetuneProtocolExperiment(FinetuneExperiment inner)
+    {
+        this.inner = inner ?? throw new ArgumentNullException(nameof(inner));
+        Parameters =
+        [
+            .. inner.Parameters.Where(p => !Inherited.Contains(p.Name)),
+            ParameterSpec.Text("lr_grid", string.Empty, "learning-rate grid: a,b,c (increasing, log-spaced) or log:LOW:HIGH:N; empty = the method file's rate x 10^{-1, -1/2, 0, 1/2, 1}"),
+            ParameterSpec.Int("search_seed", 100, "the one training seed of the learning-rate search", 0, int.MaxValue),
+            ParameterSpec.Int("seeds", FineTuneProtocol.MinimumSeeds, "seeds at the chosen rate (1, 2, ..., N)", FineTuneProtocol.MinimumSeeds, 100),
+            ParameterSpec.Int("step_cap", 2000, "most optimizer steps per run (the schedule's length)", 1, 1_000_000),
+            ParameterSpec.Int("eval_every", 100, "steps between validation evaluations (early stopping)", 1, 1_000_000),
+            ParameterSpec.Int("patience", 5, "evaluations without a better validation accuracy before stopping", 1, 10_000),
+            ParameterSpec.Real("test_fraction", 0, "test fraction per class; 0 = the smallest multiple of 0.01 giving >= 1112 test sentences (SE <= 1.5 points at any accuracy); > 0 only for checks (the record then says whether SE <= 1.5 holds)", 0, 0.5),
+        ];
+    }
+
+    /// <inheritdoc />
+    public override string Name => ExperimentName;
+
+    /// <inheritdoc />
+    public override string Description => "issue 10's protocol for one method configuration on one task: learning-rate search on validation (one seed), then N seeds at the chosen rate with early stopping; test once per run on a split with SE <= 1.5 points";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ParameterSpec> Parameters { get; }
+
+    /// <summary>The protocol's settings of a point (the grid around <paramref name="methodRate"/> when the point gives none).</summary>
+    /// <param name="point">The point.</param>
+    /// <param name="methodRate">The method file's learning rate.</param>
+    public static FineTuneProtocolSettings Settings(SweepPoint point, double methodRate)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        string grid = point.Text("lr_grid");
+        var rates = grid.Length == 0 ? [.. DefaultGridFactors.Select(f => methodRate * f)] : LearningRateSearch.ParseGrid(grid);
+        int seeds = (int)point.Int("seeds");
+        return new FineTuneProtocolSettings(rates, (int)point.Int("search_seed"), [.. Enumerable.Range(1, seeds)], (int)point.Int("step_cap"), (int)point.Int("eval_every"), (int)point.Int("patience")).Validated();
+    }
+
+    /// <summary>The single-run point of <see cref="FinetuneExperiment"/> with this point's method, task and schedule.</summary>
+    /// <param name="point">A protocol point.</param>
+    public SweepPoint InnerPoint(SweepPoint point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        var values = inner.Parameters.ToDictionary(p => p.Name, p => p.Default.DeepClone());
+        var own = point.ToJson();
+        foreach (var name in values.Keys.ToList())
+        {
+            if (own[name] is { } v)
+            {
+                values[name] = v.DeepClone();
+            }
+        }
+
+        values["steps"] = JsonValue.Create(point.Int("step_cap"));
+        return new SweepPoint(FinetuneExperiment.ExperimentName, values);
+    }
+
+    /// <inheritdoc />
+    public override FinetuneProtocolRecord Measure(SweepPoint point, ExperimentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        ArgumentNullException.ThrowIfNull(context);
+        var baseConfig = inner.Resolve(InnerPoint(point), context.MasterSeed);
+        var settings = Settings(point, baseConfig.LearningRate);
+        var examples = inner.LoadExamples(baseConfig.TaskKind);
+        double testFraction = point.Real("test_fraction") > 0
+            ? point.Real("test_fraction")
+            : FineTuneProtocol.TestFractionFor([.. examples.GroupBy(e => e.Label).Select(g => g.Count())], ValidationFraction);
+        baseConfig = baseConfig with { ValidationFraction = ValidationFraction, TestFraction = testFraction };
+
+        double seconds = 0;
+        long stepsTaken = 0;
+        var stepSeconds = new List<double>();
+        var outcome = FineTuneProtocol.Run(baseConfig, settings, config =>
+        {
+            string dir = Path.Combine(Path.GetTempPath(), "ntkproofs-protocol-" + point.Key + "-" + Guid.NewGuid().ToString("N")[..8]);
+            try
+            {
+                var result = FineTuneRunner.Run(config, dir, examples: examples, encoder: inner.Encoder);
+                seconds += result.TotalSeconds;
+                stepsTaken += result.Steps.Count;
+                stepSeconds.AddRange(result.Steps.Skip(1).Select(s => s.Seconds));
+                return result;
+            }
+            finally
+            {
+                if (Directory.Exists(dir))
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+            }
+        });
+
+        string key = point.ToJson().ToJsonString();
+        var runs = outcome.Finals.Select(r => FinetuneExperiment.Record(key, r.Config, r, inner.Encoder)).ToList();
+        var method = AdapterMethodsText(baseConfig);
+        long testExamples = runs[0].TestExamples;
+        stepSeconds.Sort();
+        return new FinetuneProtocolRecord(
+            baseConfig.Task,
+            baseConfig.Method,
+            method,
+            outcome.Search,
+            outcome.Chosen.LearningRate,
+            outcome.Chosen.LearningRate == settings.LearningRates[0] || outcome.Chosen.LearningRate == settings.LearningRates[^1],
+            runs,
+            testFraction,
+            testExamples,
+            testExamples >= FineTuneProtocol.MinimumTestExamples && baseConfig.MaxEvalExamples == 0,
+            FineTuneProtocol.Describe(settings))
+        {
+            TotalSeconds = seconds,
+            SecondsPerStep = stepSeconds.Count == 0 ? double.NaN : stepSeconds[stepSeconds.Count / 2],
+            TotalSteps = stepsTaken,
+        };
+    }
+
+    private static string AdapterMethodsText(FineTuneConfig config) =>
+        NtkProofs.Adapters.AdapterMethods.For(config.Adapter).Settings(config.Adapter);
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+using NtkProofs.Experiments.FineTuning;
+using NtkProofs.FineTuning;
+
+namespace NtkProofs.Experiments.Reports.Claims.FineTuning;
+
+/// <summary>The typed fine-tuning evidence of a report: single runs (<see cref="FinetuneRun"/>) and protocol points (<see cref="FinetuneProtocolRecord"/>).</summary>
+public static class FineTuningRuns
+{
+    /// <summary>Every run of the fine-tuning configs that ran: the single-run grids and the seeds of the protocol points.</summary>
+    /// <param name="inputs">The claim inputs.</param>
+    public static IReadOnlyList<FinetuneRun> Of(ClaimInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return
+        [
+            .. (inputs.Results<FinetuneRun>(FineTuningCriteria.BaselineConfig) ?? []).Select(r => r.Result),
+            .. (inputs.Results<FinetuneRun>(FineTuningCriteria.NtkConfig) ?? []).Select(r => r.Result),
+            .. Protocol(inputs).SelectMany(p => p.Runs),
+        ];
+    }
+
+    /// <summary>The protocol points (empty when the protocol config did not run).</summary>
+    /// <param name="inputs">The claim inputs.</param>
+    public static IReadOnlyList<FinetuneProtocolRecord> Protocol(ClaimInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [.. (inputs.Results<FinetuneProtocolRecord>(FineTuningCriteria.ProtocolConfig) ?? []).Select(r => r.Result)];
+    }
+
+    /// <summary>
+    /// The protocol section of C10's details: the protocol text (from the records, or the default settings when it did
+    /// not run, saying so) and, per point, the learning-rate search and what it chose.
+    /// </summary>
+    /// <param name="protocol">The protocol points.</param>
+    public static string ProtocolDetails(IReadOnlyList<FinetuneProtocolRecord> protocol)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        var inv = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        if (protocol.Count == 0)
+        {
+            var defaults = new FineTuneProtocolSettings([1e-4, 3.16e-4, 1e-3, 3.16e-3, 1e-2], 100, [1, 2, 3, 4, 5], 2000, 100, 5);
+            text.AppendLine("**Protocol (issue 10, fixed in advance; not run in this profile, whose runs use one fixed schedule and learning rate per method):** " + FineTuneProtocol.Describe(defaults) + " Run it with `./ntkproofs sweep finetune-protocol --config experiments/configs/decisive/finetune-protocol.json [--shard i/N] [--resume]`.");
+            return text.ToString();
+        }
+
+        text.AppendLine("**Protocol (issue 10, fixed in advance):** " + protocol[0].Protocol);
+        text.AppendLine();
+        text.AppendLine("| task | method | learning rates tried (validation accuracy) | chosen | seeds | test n | SE <= 1.5 pts |");
+        text.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var p in protocol.OrderBy(p => p.Task, StringComparer.Ordinal).ThenBy(p => NtkProofs.Adapters.AdapterMethods.Order(p.Method)).ThenBy(p => p.Settings, StringComparer.Ordinal))
+        {
+            string tried = string.Join(", ", p.Search.OrderBy(t => t.LearningRate).Select(t => string.Create(inv, $"{t.LearningRate:G3} ({100 * t.ValidationAccuracy:F1})")));
+            text.AppendLine(string.Create(inv, $"| {p.Task} | {FinetuneRun.FamilyName(p.Method)} {p.Settings} | {tried} | {p.ChosenLearningRate:G3}{(p.ChosenAtGridEdge ? " (grid edge)" : string.Empty)} | {p.Runs.Count} | {p.TestExamples} | {(p.TestStandardErrorMet ? "yes" : "no")} |"));
+        }
+
+        return text.ToString();
+    }
+}

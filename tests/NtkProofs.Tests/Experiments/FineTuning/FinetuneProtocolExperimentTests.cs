@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using NtkProofs.Experiments.FineTuning;
+using NtkProofs.Experiments.Reports.Claims;
+using NtkProofs.Experiments.Reports.Claims.FineTuning;
+using NtkProofs.Experiments.Sweeps;
+using NtkProofs.FineTuning;
+
+namespace NtkProofs.Tests.Experiments.FineTuning;
+
+/// <summary>The finetune-protocol sweep experiment on the tiny encoder, its decisive config, and the protocol text of C10.</summary>
+public sealed class FinetuneProtocolExperimentTests
+{
+    private static FinetuneProtocolExperiment Tiny() => new(FinetuneExperimentTests.Tiny());
+
+    private static SweepPoint Point(params (string Name, JsonNode Value)[] values)
+    {
+        var experiment = Tiny();
+        var resolved = experiment.Parameters.ToDictionary(p => p.Name, p => p.Validate(p.Default, "default"));
+        foreach (var (name, value) in values)
+        {
+            resolved[name] = experiment.Parameters.Single(p => p.Name == name).Validate(value, name);
+        }
+
+        return new SweepPoint(FinetuneProtocolExperiment.ExperimentName, resolved);
+    }
+
+    [Fact]
+    public void A_point_runs_the_search_on_validation_then_five_seeds_at_the_chosen_rate()
+    {
+        var point = Point(("method", "lora"), ("rank", 2), ("lr_grid", "1e-3,1e-2,1e-1"), ("step_cap", 6), ("eval_every", 2), ("patience", 1), ("batch", 8), ("max_length", 12), ("test_fraction", 0.2));
+        var record = Tiny().Measure(point, new ExperimentContext(20240620));
+
+        Assert.Equal([1e-3, 1e-2, 1e-1], record.Search.Select(t => t.LearningRate));
+        Assert.All(record.Search, t => Assert.Equal(100, t.Seed));
+        Assert.Equal(LearningRateSearch.Select(record.Search).LearningRate, record.ChosenLearningRate);
+        Assert.Equal([1, 2, 3, 4, 5], record.Runs.Select(r => r.Seed));
+        Assert.All(record.Runs, r => Assert.Equal(record.ChosenLearningRate, r.LearningRate));
+        Assert.All(record.Runs, r => Assert.Equal(48, r.TestExamples)); // 240 tiny sentences x 0.2
+        Assert.Single(record.Runs.Select(r => r.SettingKey).Distinct()); // the seeds pair as one configuration
+        Assert.False(record.TestStandardErrorMet); // 48 test sentences: SE up to 7 points
+        Assert.Equal(0.2, record.TestFraction);
+        Assert.Contains("learning-rate search on validation only", record.Protocol, StringComparison.Ordinal);
+        Assert.True(record.TotalSteps >= 8 && record.SecondsPerStep > 0);
+
+        // Stored and read back as the report does.
+        var json = ResultJson.Write(record);
+        Assert.Equal(json.ToJsonString(), ResultJson.Write(ResultJson.Read<FinetuneProtocolRecord>(json)).ToJsonString());
+    }
+
+    [Fact]
+    public void The_default_grid_is_five_rates_around_the_method_files_rate()
+    {
+        var settings = FinetuneProtocolExperiment.Settings(Point(("method", "ntk")), 1e-3);
+        Assert.Equal(5, settings.LearningRates.Count);
+        Assert.Equal(1e-4, settings.LearningRates[0], 15);
+        Assert.Equal(1e-2, settings.LearningRates[^1], 15);
+        Assert.Equal([1, 2, 3, 4, 5], settings.Seeds);
+        Assert.Throws<ArgumentException>(() => FinetuneProtocolExperiment.Settings(Point(("lr_grid", "1e-3,1e-2")), 1e-3));
+    }
+
+    [Fact]
+    public void The_decisive_config_plans_every_method_on_the_three_tasks_with_the_protocols_settings()
+    {
+        var config = SweepConfig.Load(Path.Combine(NtkProofs.Experiments.Cli.RepositoryPaths.Root(), "experiments", "configs", "decisive", "finetune-protocol.json"));
+        var plan = config.Plan();
+        Assert.IsType<FinetuneProtocolExperiment>(config.Experiment);
+        Assert.Equal(45, plan.Points.Count); // 3 tasks x 15 configurations
+        Assert.Equal(["polarity", "spam", "uncertainty"], plan.Points.Select(p => p.Point.Text("task")).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(plan.Points, p => Assert.Equal(5, p.Point.Int("seeds")));
+        Assert.All(plan.Points, p => Assert.Equal(string.Empty, p.Point.Text("lr_grid")));
+        Assert.All(plan.Points, p => Assert.Equal(0, p.Point.Real("test_fraction")));
+        Assert.Equal(6, plan.Points.Count(p => p.Point.Text("method") == "ntk" && p.Point.Text("task") == "polarity"));
+    }
+
+    [Fact]
+    public void C10_prints_the_protocol_whether_or_not_it_ran()
+    {
+        string notRun = FineTuningRuns.ProtocolDetails([]);
+        Assert.Contains("not run in this profile", notRun, StringComparison.Ordinal);
+        Assert.Contains("learning-rate search on validation only", notRun, StringComparison.Ordinal);
+        var record = new FinetuneProtocolRecord("polarity", "ntk", "elu1, s = 4", [new(1e-4, 100, 0.7, 0.5, 300), new(1e-3, 100, 0.8, 0.4, 500), new(1e-2, 100, 0.75, 0.45, 200)], 1e-3, false, [], 0.28, 1120, true, "PROTOCOL TEXT");
+        string ran = FineTuningRuns.ProtocolDetails([record]);
+        Assert.Contains("PROTOCOL TEXT", ran, StringComparison.Ordinal);
+        Assert.Contains("| polarity | NTK-Attention elu1, s = 4 | 0.0001 (70.0), 0.001 (80.0), 0.01 (75.0) | 0.001 | 0 | 1120 | yes |", ran, StringComparison.Ordinal);
+    }
+}
