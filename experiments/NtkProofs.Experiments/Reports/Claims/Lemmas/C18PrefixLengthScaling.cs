@@ -43,7 +43,7 @@ public sealed class C18PrefixLengthScaling : IClaim
         "inconclusive otherwise, saying what is missing (the real half without runs is 'not run')";
 
     /// <summary>The fine-tuning configs the real half reads.</summary>
-    public static IReadOnlyList<string> FineTuningConfigs { get; } = [FineTuningCriteria.BaselineConfig];
+    public static IReadOnlyList<string> FineTuningConfigs { get; } = [FineTuningCriteria.BaselineConfig, FineTuningCriteria.ProtocolConfig];
 
     /// <inheritdoc />
     public string Id => "C18";
@@ -55,17 +55,29 @@ public sealed class C18PrefixLengthScaling : IClaim
     public IReadOnlyList<string> Configs => [LemmaSweeps.Capacity, .. FineTuningConfigs];
 
     /// <summary>
-    /// The P-Tuning v2 runs of the report's fine-tuning sweeps. The only place C18 reads fine-tuning results (through
-    /// <see cref="FinetuneRun.From(SweepResults?)"/>), so a change of the fine-tuning records is adapted here alone.
+    /// The P-Tuning v2 runs of the report's fine-tuning sweeps (single runs and protocol seeds). The only place C18 reads
+    /// fine-tuning results (through <see cref="FineTuningRuns.Of"/>), so a change of the fine-tuning records is adapted here alone.
     /// </summary>
     /// <param name="inputs">The report's inputs.</param>
     public static IReadOnlyList<PrefixAccuracy> RealRuns(ClaimInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return FineTuningConfigs.SelectMany(c => FinetuneRun.From(inputs.Context.Sweep(c)))
+        return FineTuningRuns.Of(inputs)
             .Where(r => r.Method == PrefixTuningAdapterConfig.MethodName)
-            .Select(r => new PrefixAccuracy(r.Task, JsonNode.Parse(r.SettingKey)!["prefix_length"]!.GetValue<int>(), r.Seed, r.TestAccuracy))
+            .Select(r => new PrefixAccuracy(r.Task, PrefixLength(r), r.Seed, r.TestAccuracy))
             .ToList();
+    }
+
+    /// <summary>A P-Tuning v2 run's prefix length: its sweep point's prefix_length, else its adapter config's num_virtual_tokens.</summary>
+    private static int PrefixLength(FinetuneRun run)
+    {
+        if (JsonNode.Parse(run.SettingKey) is JsonObject key && key["prefix_length"] is { } m)
+        {
+            return m.GetValue<int>();
+        }
+
+        return JsonNode.Parse(run.AdapterConfigText)?["num_virtual_tokens"]?.GetValue<int>()
+            ?? throw new InvalidOperationException($"a P-Tuning v2 run ({run.Task}, seed {run.Seed}) records no prefix length");
     }
 
     /// <summary>Summarizes the real runs per task (pure).</summary>

@@ -101,12 +101,10 @@ public sealed class C18RealRunsTests
                 resolved[name] = exp.Parameters.Single(p => p.Name == name).Validate(value, name);
             }
 
-            var result = new System.Text.Json.Nodes.JsonObject
-            {
-                ["test_accuracy"] = accuracy, ["validation_accuracy"] = accuracy, ["trainable_params"] = 10L, ["total_params"] = 100L,
-                ["counted_trainable_params"] = 10L, ["seconds_per_step_median"] = 0.1, ["peak_rss_mib"] = 1.0, ["rss_before_training_mib"] = 1.0,
-                ["tensor_memory_mib"] = 1.0, ["final_train_loss"] = 0.5, ["steps"] = 10L, ["learning_rate"] = 1e-3, ["test_examples"] = 16L,
-            };
+            var key = new System.Text.Json.Nodes.JsonObject { ["method"] = method, ["prefix_length"] = prefixLength };
+            var run = new NtkProofs.Experiments.FineTuning.FinetuneRun("polarity", method, $"m = {prefixLength}", key.ToJsonString(), seed, 0, string.Empty,
+                accuracy, accuracy, 10, 100, 10, 0.1, 1.0, 1.0, 1.0, 0.5, 10, "10 steps", 1e-3, 16);
+            var result = NtkProofs.Experiments.Reports.Claims.ResultJson.Write(run);
             return new NtkProofs.Experiments.Reports.SweepRecord(new NtkProofs.Experiments.Sweeps.SweepPoint(exp.Name, resolved), result);
         }
 
