@@ -46,13 +46,13 @@ public static class BenchAttentionCommand
         };
         command.SetAction(parse =>
         {
-            var l = parse.GetValue(lengths);
-            var maps = parse.GetValue(features);
+            var l = parse.GetValue(lengths) is { Length: > 0 } givenLengths ? givenLengths : null;
+            var maps = parse.GetValue(features) is { Length: > 0 } givenMaps ? givenMaps : null;
             int? a = parse.GetValue(from), b = parse.GetValue(to), bw = parse.GetValue(backwardTo), pt = parse.GetValue(plainTo), h = parse.GetValue(heads), d = parse.GetValue(dim);
             int? r = parse.GetValue(reps), ro = parse.GetValue(rounds), st = parse.GetValue(step), t = parse.GetValue(threads);
-            if ((l is not null && (l.Length == 0 || l.Any(x => x < 1))) || a < 0 || b > 24 || (a is { } lo && b is { } hi && hi < lo) || h < 1 || d < 1 || r < 1 || ro < 1 || st < 1 || t < 1 || maps is { Length: 0 })
+            if ((l is not null && l.Any(x => x < 1)) || a < 0 || b > 24 || (a is { } lo && b is { } hi && hi < lo) || h < 1 || d < 1 || r < 1 || ro < 1 || st < 1 || t < 1)
             {
-                throw new CliInputException("need lengths >= 1, 0 <= from <= to <= 24, heads, dim, repetitions, rounds, step, threads >= 1 and at least one feature map");
+                throw new CliInputException("need lengths >= 1, 0 <= from <= to <= 24, heads, dim, repetitions, rounds, step, threads >= 1 ");
             }
 
             foreach (var spec in maps ?? [])

@@ -41,6 +41,8 @@ public sealed record ConfigOverlay(SweepConfig Base)
             return this;
         }
 
+        RequireFinite(name, value);
+
         if (Swept(name))
         {
             Sweep[name] = new JsonArray(value);
@@ -62,6 +64,11 @@ public sealed record ConfigOverlay(SweepConfig Base)
         if (list is not { Count: > 0 } || !Has(name))
         {
             return this;
+        }
+
+        foreach (var value in list)
+        {
+            RequireFinite(name, value);
         }
 
         Sweep[name] = new JsonArray([.. list]);
@@ -89,6 +96,14 @@ public sealed record ConfigOverlay(SweepConfig Base)
 
         Sweep[name] = new JsonArray([.. items]);
         return this;
+    }
+
+    private static void RequireFinite(string name, JsonNode value)
+    {
+        if (value is JsonValue v && v.TryGetValue<double>(out double d) && !double.IsFinite(d))
+        {
+            throw new ArgumentException(FormattableString.Invariant($"'{name}' must be a finite number, got {d}"));
+        }
     }
 
     /// <summary>The overlay as a config file's JSON, extending <paramref name="basePath"/>.</summary>
