@@ -168,7 +168,7 @@ public static class ExperimentFront
         var inputs = new ClaimInputs(context);
         var claims = ClaimRegistry.All
             .Where(c => c.Configs.Count > 0 && c.Configs.All(sweeps.ContainsKey))
-            .Select(c => (Claim: c, Result: c.Evaluate(inputs)))
+            .Select(c => (Claim: c, Result: Evaluate(c, inputs)))
             .ToList();
 
         var summaryJson = new JsonObject
@@ -228,5 +228,21 @@ public static class ExperimentFront
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"wrote {string.Join(", ", configs.Select(c => c.Name + ".jsonl"))}, {request.Command}.json and manifest.json to {set.Target} ({manifest.WallSeconds:F0} s)")));
         console.MarkupLine(Markup.Escape($"Regenerate: {request.CommandLine}"));
         return new FrontOutcome(set.Target, lines, claims.Select(c => (c.Claim.Id, c.Result)).ToList());
+    }
+
+    /// <summary>
+    /// A claim's result; a rule that cannot evaluate this (flag-narrowed) evidence is reported as inconclusive with its
+    /// message, so the measurements are still written.
+    /// </summary>
+    private static ClaimResult Evaluate(IClaim claim, ClaimInputs inputs)
+    {
+        try
+        {
+            return claim.Evaluate(inputs);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return new ClaimResult(Verdict.Inconclusive, "rule could not evaluate this evidence", [], "the report's rule", $"the rule needs more of the sweep than these flags kept: {e.Message}");
+        }
     }
 }
