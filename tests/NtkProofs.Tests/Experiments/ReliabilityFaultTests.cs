@@ -224,19 +224,8 @@ public sealed class ReliabilityFaultTests : IDisposable
     [InlineData("P.npy", 1e300)]
     public void Extreme_but_finite_kernels_give_a_one_line_error_or_finite_outputs(string file, double factor)
     {
-        string input = Path.Combine(root, "in"), output = Path.Combine(root, "out");
-        Directory.CreateDirectory(input);
-        var spec = PrefixModelSpec.Create(ValuePath.SeparateValue, 3, 40, 0.7, 2);
-        using (var model = PrefixModel.Initialize(spec, 3))
-        using (var x = InputSets.UnitSphere(5, 3, 4))
-        {
-            NpyFile.Write(Path.Combine(input, "X.npy"), NpyArray.FromTensor(x));
-            NpyFile.Write(Path.Combine(input, "P.npy"), NpyArray.FromTensor(model.Prefix));
-            NpyFile.Write(Path.Combine(input, "V.npy"), NpyArray.FromTensor(model.Values!));
-        }
-
-        var a = NpyFile.Read(Path.Combine(input, file));
-        NpyFile.Write(Path.Combine(input, file), new NpyArray(a.Shape, a.Data.Select(v => v * factor).ToArray()));
+        string input = WriteSeparateInputs("in"), output = Path.Combine(root, "out");
+        ScaleInput(input, file, factor);
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "summary.json"), "{\"earlier\": true}");
         var (code, _, err) = Run("kernel", "--in", input, "--out", output, "--variant", "separate");
@@ -255,6 +244,52 @@ public sealed class ReliabilityFaultTests : IDisposable
             Assert.Single(err.Trim().Split('\n'));
             Assert.Equal("{\"earlier\": true}", File.ReadAllText(Path.Combine(output, "summary.json")));
         }
+    }
+
+    private string WriteSeparateInputs(string name)
+    {
+        string input = Path.Combine(root, name);
+        Directory.CreateDirectory(input);
+        var spec = PrefixModelSpec.Create(ValuePath.SeparateValue, 3, 40, 0.7, 2);
+        using var model = PrefixModel.Initialize(spec, 3);
+        using var x = InputSets.UnitSphere(5, 3, 4);
+        NpyFile.Write(Path.Combine(input, "X.npy"), NpyArray.FromTensor(x));
+        NpyFile.Write(Path.Combine(input, "P.npy"), NpyArray.FromTensor(model.Prefix));
+        NpyFile.Write(Path.Combine(input, "V.npy"), NpyArray.FromTensor(model.Values!));
+        return input;
+    }
+
+    private static void ScaleInput(string input, string file, double factor)
+    {
+        var a = NpyFile.Read(Path.Combine(input, file));
+        NpyFile.Write(Path.Combine(input, file), new NpyArray(a.Shape, a.Data.Select(v => v * factor).ToArray()));
+    }
+
+    /// <summary>
+    /// The eigen-solver guard: values scaled so that H is finite but its largest entries lie within a factor 2 of the float64
+    /// limit (H grows as the square of the values on the separate path), so the solver's symmetrization overflows and LAPACK
+    /// fails. The command refuses with one line naming the solver, exit 1, no stack trace, earlier outputs kept.
+    /// </summary>
+    [Fact]
+    public void A_kernel_at_the_float64_limit_reaches_the_eigen_solver_guard()
+    {
+        string input = WriteSeparateInputs("near-limit"), probe = Path.Combine(root, "probe"), output = Path.Combine(root, "out-limit");
+
+        // At values x 1e50 the part of H that grows with the values dominates, so H scales as the square from there on.
+        ScaleInput(input, "V.npy", 1e50);
+        var (code, _, err) = Run("kernel", "--in", input, "--out", probe, "--variant", "separate");
+        Assert.True(code == ExitCodes.Success, err);
+        double hMax = NpyFile.Read(Path.Combine(probe, "H.npy")).Data.ToArray().Max(Math.Abs);
+        ScaleInput(input, "V.npy", Math.Sqrt(1.3e308 / hMax));
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "summary.json"), "{\"earlier\": true}");
+        (code, _, err) = Run("kernel", "--in", input, "--out", output, "--variant", "separate");
+        Assert.True(code == ExitCodes.CheckFailed, $"exit {code}: {err}");
+        Assert.Contains("eigen-solver", err, StringComparison.Ordinal);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+        Assert.Equal("{\"earlier\": true}", File.ReadAllText(Path.Combine(output, "summary.json")));
+        Assert.Single(Directory.GetFiles(output));
     }
 
     /// <summary>MKL_CBWR is set before libtorch loads, reaches child processes, and two runs in separate processes are bitwise equal.</summary>
