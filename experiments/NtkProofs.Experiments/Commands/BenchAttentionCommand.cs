@@ -95,9 +95,12 @@ public static class BenchAttentionCommand
                     stdout.WriteLine(text);
                 }
 
+                string blas = result.PythonInfo is { } info
+                    ? $"PyTorch {Property(info, "torch")} ({Property(info, "executable")}), BLAS {Property(info, "blas")}, loaded: {string.Join(", ", Benchmarks.BlasLibraries.Loaded(info))}"
+                    : "no PyTorch baseline ran";
                 stdout.WriteLine(result.PythonError is null
-                    ? "PyTorch baselines measured (BLAS: see bench.jsonl, python_info)"
-                    : $"PyTorch baselines not measured: {result.PythonError}");
+                    ? $"PyTorch baselines measured: {blas}"
+                    : $"PyTorch baselines not measured: {result.PythonError} ({blas})");
                 stdout.WriteLine(FormattableString.Invariant($"C#: TorchSharp {typeof(TorchSharp.torch).Assembly.GetName().Version}, libtorch {TorchRuntime.LibTorchVersion}, {result.TorchThreads} threads; load average before {result.LoadBefore}, after {result.LoadAfter}; {result.Seconds:0} s"));
             }
 
@@ -105,4 +108,7 @@ public static class BenchAttentionCommand
         });
         return command;
     }
+
+    private static string Property(System.Text.Json.JsonElement info, string name) =>
+        info.ValueKind == System.Text.Json.JsonValueKind.Object && info.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString()! : "unknown";
 }
