@@ -95,7 +95,7 @@ public static class BenchAttentionCommand
                     stdout.WriteLine(text);
                 }
 
-                string blas = result.PythonInfo is { } info
+                string blas = result.PythonInfo is { } info && info.ValueKind == System.Text.Json.JsonValueKind.Object && info.TryGetProperty("torch", out _)
                     ? $"PyTorch {Property(info, "torch")} ({Property(info, "executable")}), BLAS {Property(info, "blas")}, loaded: {string.Join(", ", Benchmarks.BlasLibraries.Loaded(info))}"
                     : "no PyTorch baseline ran";
                 stdout.WriteLine(result.PythonError is null
