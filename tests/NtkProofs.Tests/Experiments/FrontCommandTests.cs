@@ -5,6 +5,7 @@ using NtkProofs.Experiments.Cli;
 using NtkProofs.Experiments.Reports;
 using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.Sweeps;
+using NtkProofs.Numerics;
 
 namespace NtkProofs.Tests.Experiments;
 
@@ -12,6 +13,7 @@ namespace NtkProofs.Tests.Experiments;
 /// The front commands (ntk-bound, ntk-train, lemmas, bench attention) run the report's experiments and configs: their lines
 /// are bitwise the lines of <c>sweep</c> on the same config and seed, their claims the report's, and their outputs a unit.
 /// </summary>
+[Collection(NtkProofs.Tests.Support.SerialTorchCollection.Name)]
 public sealed class FrontCommandTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("front").FullName;
@@ -86,6 +88,7 @@ public sealed class FrontCommandTests : IDisposable
         Assert.True(code == ExitCodes.Success, err);
         foreach (var name in new[] { "theoremb", "corollary" })
         {
+            TorchRuntime.Configure();
             var config = SweepConfig.Load(Path.Combine(outDir, name + ".config.json"));
             var byKey = SweepRunner.Run(config.Plan(), new SweepRunOptions()).Results.ToDictionary(r => r.Key);
             var lines = ResultStore.Read(Path.Combine(outDir, name + ".jsonl"));
@@ -106,6 +109,7 @@ public sealed class FrontCommandTests : IDisposable
         string outDir = Path.Combine(root, "train");
         var (code, _, err) = Run("ntk-train", "--profile", "smoke", "--out", outDir);
         Assert.True(code == ExitCodes.Success, err);
+        TorchRuntime.Configure(); // the thread count the command ran with (CliRunner's default)
         var expected = SweepRunner.Run(SweepConfig.Load(SmokeConfig("trained")).Plan(), new SweepRunOptions()).Results;
         Assert.Equal(Outcomes(expected, "fit_seconds"), Outcomes(ResultStore.Read(Path.Combine(outDir, "trained.jsonl")), "fit_seconds"));
     }
@@ -117,6 +121,7 @@ public sealed class FrontCommandTests : IDisposable
         string outDir = Path.Combine(root, "lemmas");
         var (code, stdout, err) = Run("lemmas", "--profile", "smoke", "--out", outDir);
         Assert.True(code == ExitCodes.Success, err);
+        TorchRuntime.Configure(); // the thread count the command ran with (CliRunner's default)
         foreach (var name in new[] { "concentration", "m0", "training", "capacity" })
         {
             var expected = SweepRunner.Run(SweepConfig.Load(SmokeConfig(name)).Plan(), new SweepRunOptions()).Results;

@@ -16,6 +16,7 @@ namespace NtkProofs.Tests.Experiments;
 /// disk under merge and the front commands (on a small tmpfs, root only), the eigen-solver guard on extreme but finite
 /// kernels, and bit-identical runs in separate processes with MKL_CBWR reaching children.
 /// </summary>
+[Collection(NtkProofs.Tests.Support.SerialTorchCollection.Name)]
 public sealed class ReliabilityFaultTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("faults").FullName;
