@@ -60,7 +60,7 @@ public sealed class NtkBoundExperiment : TypedExperiment<BoundResult>
 
         double beta = point.Real("beta"), exponent = point.Real("exponent");
         bool causal = point.Bool("causal");
-        long seed = Seeds.Derive(context.MasterSeed, 40, (point.Int("replicate") * 1_000_003L) + m);
+        long seed = Seeds.Derive(context.MasterSeed, SeedStreams.NtkBound, (point.Int("replicate") * 1_000_003L) + m);
         BoundRow row;
         double? target = null;
         if (point.Text("feature") == "prf")

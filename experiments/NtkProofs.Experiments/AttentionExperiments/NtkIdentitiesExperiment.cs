@@ -43,7 +43,7 @@ public sealed class NtkIdentitiesExperiment : TypedExperiment<IdentitiesResult>
         ArgumentNullException.ThrowIfNull(context);
         int m = checked((int)point.Int("m")), g = checked((int)point.Int("degree")), dim = checked((int)point.Int("dim")), length = checked((int)point.Int("length"));
         bool causal = point.Bool("causal");
-        long seed = Seeds.Derive(context.MasterSeed, 41, (point.Int("replicate") * 1_000_003L) + m);
+        long seed = Seeds.Derive(context.MasterSeed, SeedStreams.NtkIdentities, (point.Int("replicate") * 1_000_003L) + m);
         using var scope = NewDisposeScope();
         var (q, k, v, pk, pv) = BoundExperiment.Problem(dim, length, dim, m, point.Real("beta"), seed, BoundGeometry.IndependentValues, context.Placement);
         var phi = new TaylorFeatureMap(dim, g);

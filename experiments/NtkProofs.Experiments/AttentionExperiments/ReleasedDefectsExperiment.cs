@@ -26,8 +26,8 @@ public sealed class ReleasedDefectsExperiment : TypedExperiment<ReleasedDefectsR
     {
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(context);
-        var d = ReleasedDefects.Measure(Seeds.Derive(context.MasterSeed, 42, point.Int("replicate")));
-        var selection = ModelSelectionLeak.Measure(Seeds.Derive(context.MasterSeed, 43, point.Int("replicate")));
+        var d = ReleasedDefects.Measure(Seeds.Derive(context.MasterSeed, SeedStreams.ReleasedDefects, point.Int("replicate")));
+        var selection = ModelSelectionLeak.Measure(Seeds.Derive(context.MasterSeed, SeedStreams.ModelSelectionLeak, point.Int("replicate")));
         return new ReleasedDefectsResult(
             d.DoubleCountingReleasedError, d.DoubleCountingIntendedError, d.DoubleCountingReproduced,
             d.FrozenKGradientAtZero, d.FrozenKMovedFromZero, d.FrozenKMovedFromSmall, d.FrozenKReproduced,

@@ -245,7 +245,7 @@ public sealed class AttentionBenchmark : IDisposable
     private void AddCases(int length)
     {
         var o = options;
-        using var generator = new Generator(unchecked((ulong)NtkProofs.Numerics.Seeds.Derive(o.Seed, 40, length)));
+        using var generator = new Generator(unchecked((ulong)NtkProofs.Numerics.Seeds.Derive(o.Seed, NtkProofs.Numerics.SeedStreams.AttentionBenchInputs, length)));
         Tensor Keep(Tensor t)
         {
             owned.Add(t.DetachFromDisposeScope());

@@ -44,7 +44,13 @@ public static class AttentionBenchmarkRun
                 log?.Invoke(FormattableString.Invariant($"round {round}/{options.Rounds}: timing the PyTorch baselines with {python}{(last ? " (and their peak memory)" : string.Empty)} ..."));
                 var (baselineInfo, pythonRows, error) = AttentionBenchmark.RunPython(python, script, options, threads, measureMemory: last);
                 pythonInfo = baselineInfo ?? pythonInfo;
-                pythonError = error;
+                pythonError = error ?? BlasLibraries.RefusalReason(baselineInfo);
+                if (pythonError is not null)
+                {
+                    // A refused baseline (reference BLAS) contributes no timings, so no ratio is reported against it.
+                    pythonSamples.Clear();
+                    pythonRows = [];
+                }
                 foreach (var (row, samples) in pythonRows)
                 {
                     int index = pythonSamples.FindIndex(p => p.Row.SameCase(row));

@@ -1,67 +1,49 @@
 using System.CommandLine;
 using NtkProofs.Experiments.Cli;
-using NtkProofs.Lemmas;
-using NtkProofs.Model;
-using Spectre.Console;
+using NtkProofs.Experiments.Reporting;
 
 namespace NtkProofs.Experiments.Commands;
 
-/// <summary><c>ntkproofs lemmas</c>: runs L1-L3 for every value path at a default size and prints a table of verdicts.</summary>
+/// <summary>
+/// <c>ntkproofs lemmas</c>: the lemma checks L1-L3 and the capacity measurement (C1-C4) for every value path: a thin front over
+/// the report's kernel-concentration, lazy-training and capacity experiments and the profile's concentration, m0, training
+/// and capacity configs (<see cref="ExperimentFront"/>), with the report's verdicts. Flags override the configs.
+/// </summary>
 public sealed class LemmasCommand : ICliCommand
 {
+    /// <summary>The profile configs this command runs (the report's for C1-C4).</summary>
+    public static readonly string[] Configs = ["concentration", "m0", "training", "capacity"];
+
     /// <inheritdoc />
     public Command Build()
     {
-        var scale = new Option<string>("--scale") { Description = "Output scale alpha(m).", DefaultValueFactory = _ => "sqrt" };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the configs' .jsonl and .config.json, lemmas.json and manifest.json (created if missing).", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("sweeps", "lemmas")) };
+        var profile = ExperimentFront.ProfileOption();
+        var scale = new Option<string?>("--scale") { Description = "Output scale alpha(m) (default: the configs', sqrt)." };
         scale.AcceptOnlyFromAmong("sqrt", "linear");
-        var seed = new Option<long>("--seed") { Description = "Master seed.", DefaultValueFactory = _ => NtkProofs.Numerics.Seeds.Master };
-        var command = new Command("lemmas", "Run the lemma checks L1-L3 for every value path at the default size and print a table of results.") { scale, seed };
+        var seed = ExperimentFront.SeedOption();
+        var device = ExperimentFront.DeviceOption();
+        var threads = ExperimentFront.ThreadsOption();
+        var command = new Command("lemmas", "The lemma checks L1-L3 and the capacity measurement (C1-C4) for every value path, with the report's experiments, configs and verdicts.")
+        {
+            output, profile, scale, seed, device, threads,
+        };
         command.SetAction(parse =>
         {
-            var options = LemmaSuiteOptions.Default with
+            string? alpha = parse.GetValue(scale);
+            long? s = parse.GetValue(seed);
+            ExperimentFront.ConfigureThreads(parse.GetValue(threads));
+            ConfigOverlay Overlay(string name, ConfigOverlay o)
             {
-                Scale = parse.GetValue(scale) == "linear" ? OutputScale.Linear : OutputScale.SqrtM,
-                MasterSeed = parse.GetValue(seed),
-            };
-            return Run(options);
+                o.Seed = s;
+                o.Set("scale", alpha);
+                return o;
+            }
+
+            return ExperimentFront.Run(
+                new FrontRequest("lemmas", parse.GetValue(profile)!, Configs, Overlay, parse.GetValue(output)!, parse.GetValue(device)!, [.. parse.Tokens.Select(t => t.Value)], CommandLineText.Of(parse)),
+                parse.InvocationConfiguration.Output);
         });
         return command;
-    }
-
-    private static int Run(LemmaSuiteOptions options)
-    {
-        IReadOnlyList<LemmaCheck> checks = [];
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var tasks = new Dictionary<string, ProgressTask>();
-                (checks, _) = LemmaSuite.Run(options, (label, done, total) =>
-                {
-                    if (!tasks.TryGetValue(label, out var task))
-                    {
-                        task = tasks[label] = ctx.AddTask(Markup.Escape(label), maxValue: total);
-                    }
-
-                    task.Value = done;
-                });
-            });
-
-        var table = new Table().Title($"NTK lemma checks (master seed {options.MasterSeed})");
-        table.AddColumns("lemma", "setting", "statement", "measured", "criterion", "verdict");
-        foreach (var c in checks)
-        {
-            string verdict = c.Verdict switch
-            {
-                LemmaVerdict.Holds => "[green]holds[/]",
-                LemmaVerdict.Fails => "[red]FAILS[/]",
-                _ => "[yellow]recorded[/]",
-            };
-            table.AddRow(Markup.Escape(c.Lemma), Markup.Escape(c.Setting), Markup.Escape(c.Statement), Markup.Escape(c.Measured), Markup.Escape(c.Criterion), verdict);
-        }
-
-        AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"Regenerate: [bold]dotnet run --project experiments/NtkProofs.Experiments -c Release -- lemmas --seed {options.MasterSeed}[/]");
-        return checks.Any(c => c.Verdict == LemmaVerdict.Fails) ? ExitCodes.CheckFailed : ExitCodes.Success;
     }
 }

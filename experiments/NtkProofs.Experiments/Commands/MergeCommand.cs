@@ -64,10 +64,13 @@ public sealed class MergeCommand : ICliCommand
             Files = [.. inputs, outPath],
         };
         var outcome = ResultMerger.Merge(plan, inputs);
-        ResultMerger.Write(outcome, outPath);
 
+        // The merged file, the run manifests it refers to and manifest.json are staged and moved into place as a unit, so a
+        // failure (full disk, read-only folder) leaves the earlier merged file and manifest as they were.
         string outDir = Path.GetDirectoryName(outPath)!;
-        var (copied, missingManifests) = CopyManifests(outcome, outDir);
+        using var set = OutputSet.Begin(outDir);
+        ResultMerger.Write(outcome, set.PathOf(Path.GetFileName(outPath)));
+        var (copied, missingManifests) = CopyManifests(outcome, outDir, set);
         manifest = manifest.Finish(RunStatus.Completed, new Dictionary<string, long>
         {
             ["plan_points"] = plan.Points.Count,
@@ -76,7 +79,10 @@ public sealed class MergeCommand : ICliCommand
             ["run_manifests_copied"] = copied,
             ["run_manifests_missing"] = missingManifests.Count,
         });
-        manifest.Write(outDir);
+        _ = set.PathOf(RunManifest.FileName);
+        _ = set.PathOf(Path.Combine(RunManifest.ArchiveFolder, manifest.Id + ".json"));
+        manifest.Write(set.Staging);
+        set.Commit();
 
         var console = SweepConsole.For(stdout);
         var table = new Table().Title(Markup.Escape($"merge {config.Experiment.Name}: {plan.Points.Count} points"));
@@ -98,7 +104,7 @@ public sealed class MergeCommand : ICliCommand
     }
 
     /// <summary>Copies the run manifests the merged lines refer to from the inputs' folders to the output's.</summary>
-    private static (int Copied, List<string> Missing) CopyManifests(MergeOutcome outcome, string outDir)
+    private static (int Copied, List<string> Missing) CopyManifests(MergeOutcome outcome, string outDir, OutputSet set)
     {
         var sources = outcome.Files.Select(f => Path.Combine(Path.GetDirectoryName(f.Path)!, RunManifest.ArchiveFolder)).Distinct(StringComparer.Ordinal).ToList();
         string target = Path.Combine(outDir, RunManifest.ArchiveFolder);
@@ -120,8 +126,7 @@ public sealed class MergeCommand : ICliCommand
                 continue;
             }
 
-            Directory.CreateDirectory(target);
-            AtomicFile.WriteAllBytes(destination, File.ReadAllBytes(source));
+            AtomicFile.WriteAllBytes(set.PathOf(Path.Combine(RunManifest.ArchiveFolder, name)), File.ReadAllBytes(source));
             copied++;
         }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using NtkProofs.Experiments.Cli;
+using NtkProofs.IO;
 using NtkProofs.Experiments.Sweeps;
 
 namespace NtkProofs.Experiments.Commands;
@@ -77,13 +78,19 @@ public sealed class SlurmCommand : ICliCommand
         }
 
         string sbatch = FindOnPath("sbatch") ?? throw new CliInputException("sbatch was not found on PATH: run this on a Slurm login node (or use --dry-run to see the scripts)");
-        Directory.CreateDirectory(Path.GetDirectoryName(scripts.ArrayPath)!);
+        string slurmFolder = Path.GetDirectoryName(scripts.ArrayPath)!;
+        using (var set = OutputSet.Begin(slurmFolder))
+        {
+            // Both scripts as a unit: a failure leaves the earlier pair as it was.
+            File.WriteAllText(set.PathOf(Path.GetFileName(scripts.ArrayPath)), scripts.Array);
+            File.WriteAllText(set.PathOf(Path.GetFileName(scripts.MergePath)), scripts.Merge);
+            set.Commit();
+        }
+
         Directory.CreateDirectory(Path.Combine(request.Out.FullName, "logs"));
-        File.WriteAllText(scripts.ArrayPath, scripts.Array);
-        File.WriteAllText(scripts.MergePath, scripts.Merge);
         string arrayId = Sbatch(sbatch, ["--parsable", scripts.ArrayPath]);
         string mergeId = Sbatch(sbatch, ["--parsable", "--dependency=afterok:" + arrayId, scripts.MergePath]);
-        File.WriteAllText(Path.Combine(Path.GetDirectoryName(scripts.ArrayPath)!, "jobs.txt"), $"array {arrayId}\nmerge {mergeId}\n");
+        AtomicFile.WriteAllText(Path.Combine(slurmFolder, "jobs.txt"), $"array {arrayId}\nmerge {mergeId}\n");
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"submitted array job {arrayId} ({request.Shards} tasks) and merge job {mergeId}; merged results: {scripts.MergedPath}"));
         return ExitCodes.Success;
     }

@@ -153,7 +153,18 @@ public sealed class SweepCommand : ICliCommand
         }
         catch (Exception e)
         {
-            manifest.Finish(RunStatus.Failed, error: e.Message).Write(outDir);
+            // On a full disk the atomic write (a new file) fails too: the manifest then is rewritten in place, in the
+            // blocks it already holds, so it never stays "running" after a failure.
+            var failed = manifest.Finish(RunStatus.Failed, error: e.Message);
+            try
+            {
+                failed.Write(outDir);
+            }
+            catch (Exception w) when (w is IOException or UnauthorizedAccessException)
+            {
+                failed.WriteInPlace(outDir);
+            }
+
             throw;
         }
 

@@ -185,6 +185,30 @@ public sealed record RunManifest
         AtomicFile.WriteAllText(Path.Combine(folder, FileName), json);
     }
 
+    /// <summary>
+    /// Overwrites the existing <c>manifest.json</c> and <c>manifests/&lt;id&gt;.json</c> in place (no new file), for a full
+    /// disk where <see cref="Write"/> cannot create its temporary file. Best effort: a file that cannot be rewritten is left.
+    /// </summary>
+    /// <param name="folder">The results folder.</param>
+    public void WriteInPlace(string folder)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(ToJson() + "\n");
+        foreach (string path in new[] { Path.Combine(folder, FileName), Path.Combine(folder, ArchiveFolder, Id + ".json") })
+        {
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None);
+                stream.Write(bytes);
+                stream.SetLength(bytes.Length);
+                stream.Flush(flushToDisk: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left as it was: the caller is already failing with the original error.
+            }
+        }
+    }
+
     private static string Quote(string a) =>
         a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal)) ? a : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 

@@ -128,8 +128,15 @@ public sealed class ResultStore : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        writer.Dispose();
-        lockFile.Dispose();
+        try
+        {
+            writer.Dispose();
+        }
+        finally
+        {
+            // Released even when the writer's last flush fails (a full disk), so the folder is not left locked.
+            lockFile.Dispose();
+        }
     }
 
     /// <summary>
@@ -176,13 +183,35 @@ public sealed class ResultStore : IDisposable
             // FileShare.None takes an exclusive advisory lock (flock on Unix) that the OS releases if the process dies.
             return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
-        catch (IOException e) when (File.Exists(lockPath))
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ArgumentException($"{full} is in use by another sweep (lock {lockPath} is held); wait for it, or choose another --out", e);
+            // A lock file left by a killed run also exists on a read-only folder: say read-only, not "held".
+            string folder = System.IO.Path.GetDirectoryName(full) ?? ".";
+            if (!Writable(folder))
+            {
+                throw new IOException($"cannot open the lock file {lockPath}: the folder {folder} is read-only (not writable): {e.Message}", e);
+            }
+
+            if (e is IOException && File.Exists(lockPath))
+            {
+                throw new ArgumentException($"{full} is in use by another sweep (lock {lockPath} is held); wait for it, or choose another --out", e);
+            }
+
+            throw new IOException($"cannot create the lock file {lockPath}: {e.Message} (is the folder read-only or the disk full?)", e);
+        }
+    }
+
+    /// <summary>Whether a file can be created in <paramref name="folder"/> (an empty probe file, removed at once).</summary>
+    private static bool Writable(string folder)
+    {
+        try
+        {
+            using var probe = new FileStream(System.IO.Path.Combine(folder, $".write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"cannot create the lock file {lockPath}: {e.Message} (is the folder read-only or the disk full?)", e);
+            return false;
         }
     }
 }

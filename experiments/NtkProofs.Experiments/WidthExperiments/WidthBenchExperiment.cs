@@ -53,8 +53,8 @@ public sealed class WidthBenchExperiment : TypedExperiment<WidthBenchResult>
         }
 
         var features = point.Text("features").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var maps = features.Select(f => FeatureMapParser.Parse(f, dim, NtkProofs.Numerics.Seeds.Derive(context.MasterSeed, 60, 0))).ToList();
-        using var generator = new Generator(unchecked((ulong)NtkProofs.Numerics.Seeds.Derive(context.MasterSeed, 61, length)));
+        var maps = features.Select(f => FeatureMapParser.Parse(f, dim, NtkProofs.Numerics.Seeds.Derive(context.MasterSeed, NtkProofs.Numerics.SeedStreams.WidthBenchFeatures, 0))).ToList();
+        using var generator = new Generator(unchecked((ulong)NtkProofs.Numerics.Seeds.Derive(context.MasterSeed, NtkProofs.Numerics.SeedStreams.WidthBenchInputs, length)));
         using var q = randn([1, heads, length, dim], ScalarType.Float32, generator: generator);
         using var k = randn([1, heads, length, dim], ScalarType.Float32, generator: generator);
         using var v = randn([1, heads, length, dim], ScalarType.Float32, generator: generator);

@@ -41,11 +41,24 @@ public sealed class OutputSet : IDisposable
     }
 
     /// <summary>The staging path for one output file; write the file there.</summary>
-    /// <param name="name">File name inside the output folder.</param>
+    /// <param name="name">File name inside the output folder; may name a subfolder ("manifests/x.json"), which is created.</param>
+    /// <exception cref="ArgumentException">The name is rooted or leaves the output folder.</exception>
     public string PathOf(string name)
     {
-        names.Add(name);
-        return Path.Combine(Staging, name);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        string staged = Path.GetFullPath(Path.Combine(Staging, name));
+        if (Path.IsPathRooted(name) || !staged.StartsWith(Staging + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"output name {name} must lie inside the output folder", nameof(name));
+        }
+
+        if (!names.Contains(name))
+        {
+            names.Add(name);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(staged)!);
+        return staged;
     }
 
     /// <summary>Moves every staged file into the output folder (each move is a rename on the same filesystem).</summary>
@@ -62,7 +75,9 @@ public sealed class OutputSet : IDisposable
         Directory.CreateDirectory(Target);
         foreach (var name in names)
         {
-            File.Move(Path.Combine(Staging, name), Path.Combine(Target, name), overwrite: true);
+            string destination = Path.Combine(Target, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Move(Path.Combine(Staging, name), destination, overwrite: true);
         }
 
         committed = true;

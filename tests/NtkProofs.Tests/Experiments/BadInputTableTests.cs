@@ -130,6 +130,27 @@ public sealed class BadInputTableTests : IDisposable
         cases.Add(new("bench unknown target", null, ["bench", "frobnicate"], ExitCodes.BadInput, "frobnicate"));
         cases.Add(new("report unknown profile", null, ["report", "--profile", "frobnicate", "--out", "{out}"], ExitCodes.BadInput, "frobnicate"));
         cases.Add(new("lemmas unknown option", null, ["lemmas", "--frobnicate"], ExitCodes.BadInput, "frobnicate"));
+        string[] Front(string command, params string[] extra) => [.. command.Split(' '), "--profile", "smoke", "--out", "{out}", .. extra];
+        cases.Add(new("ntk-bound unknown profile", null, ["ntk-bound", "--profile", "frobnicate", "--out", "{out}"], ExitCodes.BadInput, "frobnicate"));
+        cases.Add(new("ntk-bound --max-log2 30", null, Front("ntk-bound", "--max-log2", "30"), ExitCodes.BadInput, "max-log2"));
+        cases.Add(new("ntk-bound --max-log2 leaves no m", null, Front("ntk-bound", "--max-log2", "2"), ExitCodes.BadInput, "'m' axis"));
+        cases.Add(new("ntk-bound --beta NaN", null, Front("ntk-bound", "--beta", "NaN"), ExitCodes.BadInput, "finite"));
+        cases.Add(new("ntk-bound --beta out of range", null, Front("ntk-bound", "--beta", "1000"), ExitCodes.BadInput, "beta"));
+        cases.Add(new("ntk-bound odd --degree (fails mid-run)", null, Front("ntk-bound", "--degree", "3"), ExitCodes.BadInput, "even"));
+        cases.Add(new("ntk-bound --exponent 0", null, Front("ntk-bound", "--exponent", "0"), ExitCodes.BadInput, "exponent"));
+        cases.Add(new("ntk-bound --threads 0", null, Front("ntk-bound", "--threads", "0"), ExitCodes.BadInput, "threads"));
+        cases.Add(new("ntk-bound --out is a file", dir => File.WriteAllText(Path.Combine(dir, "..", "afile"), "x"), ["ntk-bound", "--profile", "smoke", "--out", "{root}/afile"], ExitCodes.BadInput, "afile"));
+        cases.Add(new("ntk-train --lr NaN", null, Front("ntk-train", "--lr", "NaN"), ExitCodes.BadInput, "lr"));
+        cases.Add(new("ntk-train --feature prf:0", null, Front("ntk-train", "--feature", "prf:0"), ExitCodes.BadInput, "feature"));
+        cases.Add(new("ntk-train --dtype float16", null, Front("ntk-train", "--dtype", "float16"), ExitCodes.BadInput, "float16"));
+        cases.Add(new("ntk-train --steps -1", null, Front("ntk-train", "--steps", "-1"), ExitCodes.BadInput, "steps"));
+        cases.Add(new("ntk-train removed --weight-scale", null, Front("ntk-train", "--weight-scale", "2"), ExitCodes.BadInput, "weight-scale"));
+        cases.Add(new("lemmas unknown profile", null, ["lemmas", "--profile", "frobnicate", "--out", "{out}"], ExitCodes.BadInput, "frobnicate"));
+        cases.Add(new("lemmas --scale cubic", null, Front("lemmas", "--scale", "cubic"), ExitCodes.BadInput, "cubic"));
+        cases.Add(new("bench attention --to 30", null, Front("bench attention", "--to", "30"), ExitCodes.BadInput, "to"));
+        cases.Add(new("bench attention --from > --to", null, Front("bench attention", "--from", "8", "--to", "4"), ExitCodes.BadInput, "from"));
+        cases.Add(new("bench attention --feature bogus", null, Front("bench attention", "--feature", "bogus"), ExitCodes.BadInput, "feature"));
+        cases.Add(new("bench attention removed --block", null, Front("bench attention", "--block", "8"), ExitCodes.BadInput, "block"));
         var data = new TheoryData<Case>();
         foreach (var c in cases)
         {

@@ -10,6 +10,7 @@ namespace NtkProofs.Tests.Experiments;
 /// single-node Slurm brought up by <c>.ci/slurm-up.sh</c> running a smoke config as a 3-task array plus a merge job, whose
 /// merged results must equal an unsharded run's (every field but timings and manifest ids).
 /// </summary>
+[Collection(NtkProofs.Tests.Support.SerialTorchCollection.Name)]
 public sealed class SlurmIntegrationTests(ITestOutputHelper output)
 {
     private static readonly string Repo = FindRepo();
