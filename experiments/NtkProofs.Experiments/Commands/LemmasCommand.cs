@@ -5,14 +5,14 @@ using NtkProofs.Experiments.Reporting;
 namespace NtkProofs.Experiments.Commands;
 
 /// <summary>
-/// <c>ntkproofs lemmas</c>: the lemma checks L1-L3 and the capacity measurement (C1-C4) for every value path: a thin front over
-/// the report's kernel-concentration, lazy-training and capacity experiments and the profile's concentration, m0, training
-/// and capacity configs (<see cref="ExperimentFront"/>), with the report's verdicts. Flags override the configs.
+/// <c>ntkproofs lemmas</c>: the lemma checks L1-L3, the capacity measurement and the L > 1 causal-query lemmas (C1-C4, C21) for every value path: a thin front over
+/// the report's kernel-concentration, lazy-training, capacity and causal-lemmas experiments and the profile's concentration, m0, training, capacity
+/// and causal configs (<see cref="ExperimentFront"/>), with the report's verdicts. Flags override the configs.
 /// </summary>
 public sealed class LemmasCommand : ICliCommand
 {
-    /// <summary>The profile configs this command runs (the report's for C1-C4).</summary>
-    public static readonly string[] Configs = ["concentration", "m0", "training", "capacity"];
+    /// <summary>The profile configs this command runs (the report's for C1-C4 and C21).</summary>
+    public static readonly string[] Configs = ["concentration", "m0", "training", "capacity", "causal"];
 
     /// <inheritdoc />
     public Command Build()
@@ -24,7 +24,7 @@ public sealed class LemmasCommand : ICliCommand
         var seed = ExperimentFront.SeedOption();
         var device = ExperimentFront.DeviceOption();
         var threads = ExperimentFront.ThreadsOption();
-        var command = new Command("lemmas", "The lemma checks L1-L3 and the capacity measurement (C1-C4) for every value path, with the report's experiments, configs and verdicts.")
+        var command = new Command("lemmas", "The lemma checks L1-L3 and the capacity measurement and the L > 1 causal-query lemmas (C1-C4, C21), with the report's experiments, configs and verdicts.")
         {
             output, profile, scale, seed, device, threads,
         };

@@ -13,7 +13,7 @@ namespace NtkProofs.Experiments.Commands;
 public sealed class NtkBoundCommand : ICliCommand
 {
     /// <summary>The profile configs this command runs (the report's for C5 and C6).</summary>
-    public static readonly string[] Configs = ["identities", "theoremb", "corollary"];
+    public static readonly string[] Configs = ["identities", "theoremb", "corollary", "theoremb-r"];
 
     /// <inheritdoc />
     public Command Build()

@@ -14,7 +14,7 @@ namespace NtkProofs.Experiments.Commands;
 public sealed class NtkTrainCommand : ICliCommand
 {
     /// <summary>The profile configs this command runs (the report's for C8).</summary>
-    public static readonly string[] Configs = ["trained"];
+    public static readonly string[] Configs = ["trained", "trained-width"];
 
     /// <inheritdoc />
     public Command Build()

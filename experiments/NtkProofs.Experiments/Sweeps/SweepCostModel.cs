@@ -18,6 +18,7 @@ public static class SweepCostModel
         new("kernel-concentration", "(n c)^2 m d", p => Sq(p.Int("n") * p.Int("c")) * p.Int("m") * p.Int("d"), 0.0031, 3.53e-11),
         new("lazy-training", "steps n c m (d + c)", p => (double)p.Int("steps") * p.Int("n") * p.Int("c") * p.Int("m") * (p.Int("d") + p.Int("c")), 0.21, 1.6e-9),
         new("capacity", "steps n c m (d + c)", p => (double)p.Int("steps") * p.Int("n") * p.Int("c") * p.Int("m") * (p.Int("d") + p.Int("c")), 0.26, 1.44e-9),
+        new("causal-lemmas", "(steps + 1) n L m (d + c)", p => (p.Int("steps") + 1.0) * p.Int("n") * p.Int("query_length") * p.Int("m") * (p.Int("d") + p.Int("c")), 0.006, 1.9e-9), // fitted to its quick config: 336 points in 22 s on a quiet machine
         new("ntk-bound", "m (r + L) d", BoundWork, 0.0070, 4.0e-9),
         new("ntk-identities", "m (r + L) d", p => (double)p.Int("m") * (Taylor(p.Int("dim"), p.Int("degree")) + p.Int("length")) * p.Int("dim"), 0.0074, 9.6e-9),
         new("ntk-trained", "steps batch L (m + L + r) d", TrainedWork, 0, 3.5e-10, "steps", 3.1e-3),

@@ -54,7 +54,7 @@ public sealed class FrontCommandTests : IDisposable
         var (code, _, err) = Run("ntk-bound", "--profile", "smoke", "--out", outDir);
         Assert.True(code == ExitCodes.Success, err);
         var sweeps = new Dictionary<string, SweepResults>();
-        foreach (var (name, experiment) in new[] { ("identities", "ntk-identities"), ("theoremb", "ntk-bound"), ("corollary", "ntk-bound") })
+        foreach (var (name, experiment) in new[] { ("identities", "ntk-identities"), ("theoremb", "ntk-bound"), ("corollary", "ntk-bound"), ("theoremb-r", "ntk-bound") })
         {
             string sweepOut = Path.Combine(root, "sweep-" + name);
             var (sweepCode, _, sweepErr) = Run("sweep", experiment, "--config", SmokeConfig(name), "--out", sweepOut, "--quiet");
@@ -147,7 +147,7 @@ public sealed class FrontCommandTests : IDisposable
             Assert.True(first < 0 && wanted.Count == actual.Count, first < 0 ? $"{name}: {actual.Count} lines, expected {wanted.Count}" : $"{name} line {first}:\n{wanted[first]}\n{actual[first]}");
         }
 
-        foreach (var id in new[] { "C1", "C2", "C3", "C4" })
+        foreach (var id in new[] { "C1", "C2", "C3", "C4", "C21" })
         {
             Assert.Contains(id + ":", stdout, StringComparison.Ordinal);
         }
