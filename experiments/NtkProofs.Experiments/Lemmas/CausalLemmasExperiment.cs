@@ -25,6 +25,9 @@ public sealed class CausalLemmasExperiment : TypedExperiment<CausalLemmaRecord>
     public override string Name => "causal-lemmas";
 
     /// <inheritdoc />
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override string Description => "C21: L1 gap, L2 drift and L3 contraction of the L > 1 causal-query prefix model at one (L, mask, m, replicate)";
 
     /// <inheritdoc />
@@ -103,15 +106,15 @@ public sealed class CausalLemmasExperiment : TypedExperiment<CausalLemmaRecord>
         Tensor x;
         try
         {
-            x = InputSets.UnitSphere(queries, d, Seeds.Derive(seed, QueryStream, inputs), point.Real("max_cos"));
+            x = InputSets.UnitSphere(queries, d, Seeds.Derive(seed, QueryStream, inputs), point.Real("max_cos"), context.Placement);
         }
         catch (InvalidOperationException ex)
         {
             throw new ArgumentException($"causal-lemmas: cannot draw n L = {queries} query tokens in d = {d} with |cos| <= {point.Real("max_cos")} ({ex.Message}); raise d or max_cos, or lower n L", ex);
         }
 
-        var y = InputSets.Targets(queries, c, Seeds.Derive(seed, TargetStream, inputs));
-        using var model = CausalPrefixModel.Initialize(spec, n, l, mask, Seeds.Derive(seed, PrefixStream, (r * 1_000_003L) + m), Seeds.Derive(seed, TokenStream, inputs));
+        var y = InputSets.Targets(queries, c, Seeds.Derive(seed, TargetStream, inputs), context.Placement);
+        using var model = CausalPrefixModel.Initialize(spec, n, l, mask, Seeds.Derive(seed, PrefixStream, (r * 1_000_003L) + m), Seeds.Derive(seed, TokenStream, inputs), context.Placement);
 
         var hStar = InfinitePrefixKernel.Compute(path, x, spec.Sigma, c);
         var h0 = model.Kernel(x);

@@ -1,3 +1,4 @@
+using NtkProofs.Numerics;
 using static TorchSharp.torch;
 
 namespace NtkProofs.Model;
@@ -101,13 +102,14 @@ public sealed class CausalPrefixModel : IDisposable
     /// <param name="mask">Which input tokens a query sees.</param>
     /// <param name="prefixSeed">Seed of the prefix draw.</param>
     /// <param name="tokenSeed">Seed of the token values.</param>
-    public static CausalPrefixModel Initialize(PrefixModelSpec spec, int samples, int queryLength, QueryMask mask, long prefixSeed, long tokenSeed)
+    /// <param name="placement">Device of every tensor (null: CPU).</param>
+    public static CausalPrefixModel Initialize(PrefixModelSpec spec, int samples, int queryLength, QueryMask mask, long prefixSeed, long tokenSeed, DevicePlacement? placement = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(queryLength, 1);
-        using var prefix = PrefixModel.Initialize(spec, prefixSeed);
-        using var values = mask == QueryMask.None ? null : InputSets.Targets(checked(samples * queryLength), spec.OutputDim, tokenSeed);
+        using var prefix = PrefixModel.Initialize(spec, prefixSeed, placement: placement);
+        using var values = mask == QueryMask.None ? null : InputSets.Targets(checked(samples * queryLength), spec.OutputDim, tokenSeed, placement);
         return new CausalPrefixModel(prefix, queryLength, mask, values);
     }
 
