@@ -55,17 +55,7 @@ public static class BenchAttentionCommand
                 throw new CliInputException("need lengths >= 1, 0 <= from <= to <= 24, heads, dim, repetitions, rounds, step, threads >= 1 ");
             }
 
-            foreach (var spec in maps ?? [])
-            {
-                try
-                {
-                    _ = NtkProofs.FeatureMaps.FeatureMapParser.Parse(spec, d ?? 64);
-                }
-                catch (Exception e) when (e is FormatException or ArgumentException)
-                {
-                    throw new CliInputException($"--feature: {e.Message}", e);
-                }
-            }
+            ExperimentFront.RequireFeatureMaps(maps, d ?? 64);
 
             string? py = parse.GetValue(python);
             long? s = parse.GetValue(seed);

@@ -50,6 +50,24 @@ public static class ExperimentFront
     /// <summary>The common <c>--seed</c> option (default: the config's seed).</summary>
     public static Option<long?> SeedOption() => new("--seed") { Description = "Master seed (default: the config's, 20240620)." };
 
+    /// <summary>Refuses (one line, exit 2) any <c>--feature</c> value that is not a feature map of dimension <paramref name="dim"/>.</summary>
+    /// <param name="maps">The --feature values, or null when none were given.</param>
+    /// <param name="dim">Input dimension the maps are parsed for.</param>
+    public static void RequireFeatureMaps(IEnumerable<string>? maps, int dim)
+    {
+        foreach (var spec in maps ?? [])
+        {
+            try
+            {
+                _ = NtkProofs.FeatureMaps.FeatureMapParser.Parse(spec, dim);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException)
+            {
+                throw new CliInputException($"--feature: {e.Message}", e);
+            }
+        }
+    }
+
     /// <summary>Sets the thread count when given (refusing values below 1).</summary>
     /// <param name="threads">The --threads value.</param>
     public static void ConfigureThreads(int? threads)

@@ -52,17 +52,7 @@ public sealed class NtkTrainCommand : ICliCommand
                 throw new CliInputException($"--lr must be a finite number, got {r}");
             }
 
-            foreach (var spec in maps ?? [])
-            {
-                try
-                {
-                    _ = NtkProofs.FeatureMaps.FeatureMapParser.Parse(spec, d ?? 16);
-                }
-                catch (Exception e) when (e is ArgumentException or FormatException)
-                {
-                    throw new CliInputException($"--feature: {e.Message}", e);
-                }
-            }
+            ExperimentFront.RequireFeatureMaps(maps, d ?? 16);
 
             string? type = parse.GetValue(dtype);
             long? s = parse.GetValue(seed);
