@@ -24,42 +24,17 @@ public static class CausalQueryTrainer
         InputValidation.RequireAdmissibleInputs(x, model.Spec.InputDim, nameof(x));
         InputValidation.RequireTargets(y, x.shape[0], model.Spec.OutputDim, nameof(y));
 
-        using var scope = NewDisposeScope();
-        double kernelFactor = model.Spec.Scale.KernelFactor(model.Spec.PrefixLength);
-        var initialPrefix = model.Prefix.clone();
-        var initialKernel = model.Kernel(x);
-        double initialKernelNorm = linalg.norm(initialKernel).item<double>();
-        var spectrum = EigenSpectrum.Of(initialKernel);
-        double eta = options.Eta ?? (spectrum.LambdaMax > 0 ? options.Eta0 / (spectrum.LambdaMax * kernelFactor) : 0.0);
-
-        var records = new List<TrainingStepRecord>(options.Steps + 1);
-        for (int t = 0; t <= options.Steps; t++)
-        {
-            using var step = NewDisposeScope();
-            var forward = model.Forward(x);
-            double residual = (forward.Output - y).square().sum().item<double>();
-            var rowMovement = linalg.vector_norm(model.Prefix - initialPrefix, dims: [1]);
-            double? drift = null, lambdaMin = null;
-            if (t == 0 || t == options.Steps || t % options.KernelEvery == 0)
+        // One forward pass per step: the residual and the gradient share it.
+        var view = new GradientDescentLoop.Model(
+            model.Spec.Scale.KernelFactor(model.Spec.PrefixLength),
+            () => model.Prefix,
+            () => model.Kernel(x),
+            () =>
             {
-                var kernel = t == 0 ? initialKernel : model.Kernel(x);
-                drift = linalg.norm(kernel - initialKernel).item<double>() / initialKernelNorm;
-                lambdaMin = t == 0 ? spectrum.LambdaMin : EigenSpectrum.Of(kernel).LambdaMin;
-            }
-
-            records.Add(new TrainingStepRecord(t, 0.5 * residual, residual, rowMovement.max().item<double>(), rowMovement.square().mean().sqrt().item<double>(), drift, lambdaMin));
-            if (!double.IsFinite(residual))
-            {
-                throw new InvalidOperationException($"gradient descent diverged at step {t} (eta = {eta:E3}); lower eta0");
-            }
-
-            if (t < options.Steps)
-            {
-                var (gradPrefix, gradValues) = model.LossGradient(forward, x, y);
-                model.Step(gradPrefix, gradValues, eta);
-            }
-        }
-
-        return new TrainingRun(records, eta, eta * kernelFactor, spectrum);
+                var forward = model.Forward(x);
+                return (forward.Output, () => model.LossGradient(forward, x, y));
+            },
+            model.Step);
+        return GradientDescentLoop.Run(view, y, options);
     }
 }

@@ -25,46 +25,12 @@ public static class GradientDescentTrainer
         InputValidation.RequireAdmissibleInputs(x, model.Spec.InputDim, nameof(x));
         InputValidation.RequireTargets(y, x.shape[0], model.Spec.OutputDim, nameof(y));
 
-        using var scope = NewDisposeScope();
-        double kernelFactor = model.Spec.Scale.KernelFactor(model.Spec.PrefixLength);
-        var initialPrefix = model.Prefix.clone();
-        var initialKernel = EmpiricalKernel.Compute(model, x);
-        double initialKernelNorm = linalg.norm(initialKernel).item<double>();
-        var spectrum = EigenSpectrum.Of(initialKernel);
-        // A zero kernel (e.g. m = 1 with fixed values: one softmax weight, no gradient) cannot train: step size 0.
-        double eta = options.Eta ?? (spectrum.LambdaMax > 0 ? options.Eta0 / (spectrum.LambdaMax * kernelFactor) : 0.0);
-
-        var records = new List<TrainingStepRecord>(options.Steps + 1);
-        for (int t = 0; t <= options.Steps; t++)
-        {
-            using var step = NewDisposeScope();
-            double residual = (model.Output(x) - y).square().sum().item<double>();
-            var rowMovement = linalg.vector_norm(model.Prefix - initialPrefix, dims: [1]);
-            double movement = rowMovement.max().item<double>();
-            double rmsMovement = rowMovement.square().mean().sqrt().item<double>();
-            double? drift = null, lambdaMin = null;
-            if (t == 0 || t == options.Steps || t % options.KernelEvery == 0)
-            {
-                var kernel = t == 0 ? initialKernel : EmpiricalKernel.Compute(model, x);
-                drift = linalg.norm(kernel - initialKernel).item<double>() / initialKernelNorm;
-                lambdaMin = t == 0 ? spectrum.LambdaMin : EigenSpectrum.Of(kernel).LambdaMin;
-            }
-
-            records.Add(new TrainingStepRecord(t, 0.5 * residual, residual, movement, rmsMovement, drift, lambdaMin));
-            if (!double.IsFinite(residual))
-            {
-                throw new InvalidOperationException($"gradient descent diverged at step {t} (eta = {eta:E3}); lower eta0");
-            }
-
-            if (t < options.Steps)
-            {
-                var (gradPrefix, gradValues) = model.LossGradient(x, y);
-                model.Step(gradPrefix, gradValues, eta);
-            }
-
-            progress?.Report(t);
-        }
-
-        return new TrainingRun(records, eta, eta * kernelFactor, spectrum);
+        var view = new GradientDescentLoop.Model(
+            model.Spec.Scale.KernelFactor(model.Spec.PrefixLength),
+            () => model.Prefix,
+            () => EmpiricalKernel.Compute(model, x),
+            () => (model.Output(x), () => model.LossGradient(x, y)),
+            model.Step);
+        return GradientDescentLoop.Run(view, y, options, progress);
     }
 }
