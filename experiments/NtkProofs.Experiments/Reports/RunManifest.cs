@@ -101,7 +101,7 @@ public sealed record RunManifest
     /// <summary>Device the run computed on ("cpu" or "cuda").</summary>
     public required string Device { get; init; }
 
-    /// <summary>MKL_CBWR as the process saw it (COMPATIBLE makes MKL reductions bit-reproducible run to run).</summary>
+    /// <summary>MKL_CBWR as the process saw it (AUTO, the default, makes MKL reductions bit-reproducible run to run on one machine; COMPATIBLE across processors too).</summary>
     public string MklCbwr { get; init; } = NtkProofs.Numerics.DeterministicBlas.Value;
 
     /// <summary>Host name.</summary>

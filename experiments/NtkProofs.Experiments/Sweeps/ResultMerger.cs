@@ -118,7 +118,7 @@ public static class ResultMerger
         double worst = MaxRelativeDifference(a, b);
         return double.IsNaN(worst) || worst > NtkProofs.Numerics.Tolerance.Float64.Relative
             ? FormattableString.Invariant($"they differ beyond the float64 tolerance (max relative difference {worst:E2} or a different structure): the inputs come from runs that disagree (different code or a nondeterministic experiment)")
-            : FormattableString.Invariant($"they differ only in the last bits (max relative difference {worst:E2}, within the float64 tolerance {NtkProofs.Numerics.Tolerance.Float64.Relative:E0}): a run without MKL_CBWR=COMPATIBLE; re-run the shard with the ./ntkproofs launcher (which sets it)");
+            : FormattableString.Invariant($"they differ only in the last bits (max relative difference {worst:E2}, within the float64 tolerance {NtkProofs.Numerics.Tolerance.Float64.Relative:E0}): a run without MKL_CBWR, or shards computed on different processors; re-run the shard with the ./ntkproofs launcher (which sets MKL_CBWR=AUTO), and set MKL_CBWR=COMPATIBLE on every node to compare bits across processors");
     }
 
     private static double Worse(double p, double q) => double.IsNaN(p) || double.IsNaN(q) ? double.NaN : Math.Max(p, q);
