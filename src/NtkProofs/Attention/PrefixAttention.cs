@@ -23,14 +23,25 @@ public static class PrefixAttention
     /// <param name="causal">Query i sees input keys j &lt;= i (and every prefix key).</param>
     /// <param name="keyMask">Optional padding mask over the input keys.</param>
     /// <param name="blockSize">Prefix keys per block.</param>
+    /// <param name="recompute">
+    /// One autograd node with a recomputing backward (<see cref="PrefixAttentionFunction"/>): forward plus backward keep memory
+    /// flat in m, at the price of recomputing the scores in the backward pass. Otherwise gradients flow through the block
+    /// operations (autograd keeps every block's weights, O(L m) memory). Without gradients both run the same fused forward.
+    /// </param>
     /// <returns>[B, H, L, d_v] in the inputs' dtype and on their device.</returns>
-    public static Tensor Forward(Tensor q, Tensor k, Tensor v, Tensor prefixKeys, Tensor prefixValues, bool causal = false, KeyMask? keyMask = null, long blockSize = DefaultBlockSize)
+    public static Tensor Forward(Tensor q, Tensor k, Tensor v, Tensor prefixKeys, Tensor prefixValues, bool causal = false, KeyMask? keyMask = null, long blockSize = DefaultBlockSize, bool recompute = false)
     {
         AttentionShapes.RequireQueriesKeysValues(q, k, v, causal);
         keyMask?.RequireShape(k.shape[0], k.shape[2]);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         using var scope = NewDisposeScope();
         var (pk, pv) = AttentionShapes.RequirePrefix(prefixKeys, prefixValues, q, v);
+        bool needsGradient = is_grad_enabled() && new[] { q, k, v, prefixKeys, prefixValues }.Any(t => t.requires_grad);
+        if (recompute || !needsGradient)
+        {
+            return PrefixAttentionFunction.apply(q, k, v, prefixKeys, prefixValues, causal, keyMask!, blockSize).MoveToOuterDisposeScope();
+        }
+
         long batch = q.shape[0], heads = q.shape[1], length = q.shape[2], d = q.shape[3], dv = v.shape[3], m = pk.shape[2];
 
         // A prefix shared by the batch: head-major rows, one product per head over all B L queries. A prefix per batch entry:

@@ -1,0 +1,206 @@
+using static TorchSharp.torch;
+
+namespace NtkProofs.Attention;
+
+/// <summary>
+/// The fused forward and the recomputing backward of prefix attention over grouped rows (the algorithm of FlashAttention,
+/// with torch operations per block of keys): softmax over the prefix blocks and the input block together, in one stream.
+/// <para>
+/// Forward: each block's scores S = Q K_b^T come from one batched product; after the first block, the running shift rides in
+/// the product (queries carry -shift in an extra column, keys a 1) and the row sum rides in the value product (values carry a
+/// column of ones), so a block costs two products and one exp pass. A block whose weights exceed e^<see cref="FastPathLimit"/>
+/// (or overflow) is redone on the exact path (shift by the block's row max, rescale the state), so the result never
+/// overflows. It returns the output and each row's log-sum-exp.
+/// </para>
+/// <para>
+/// Backward: with the saved log-sum-exp, each block's probabilities P = exp(S - lse) are recomputed; then dV_b = P^T dO,
+/// dS = P o (dO V_b^T - D) with D = rowsum(dO o O), dQ += dS K_b, dK_b = dS^T Q. No tensor wider than one block exists, so
+/// the memory of forward plus backward stays flat in m (beyond the gradients of the prefix itself).
+/// </para>
+/// Rows are grouped twice over the same memory: [Gp, Np, ·] for the prefix blocks, [Gi, L, ·] for the input block
+/// (Gp Np = Gi L = rows), as <see cref="AttentionLayout"/> lays them out.
+/// </summary>
+internal static class StreamedAttention
+{
+    /// <summary>Largest accepted log-weight above the running shift on the fast path.</summary>
+    public const double FastPathLimit = 30.0;
+
+    /// <summary>The fused forward: output [rows, d_v] (0 for a row without any visible key) and log-sum-exp [rows, 1] (-inf there).</summary>
+    /// <param name="prefixQueries">Scaled queries grouped for the prefix, [Gp, Np, d].</param>
+    /// <param name="prefixKeyBlocks">Prefix key blocks [Gp, n_b, d].</param>
+    /// <param name="prefixValueBlocks">Prefix value blocks [Gp, n_b, d_v].</param>
+    /// <param name="queries">The same scaled queries grouped for the input block, [Gi, L, d].</param>
+    /// <param name="keys">Input keys [Gi, Lk, d].</param>
+    /// <param name="values">Input values [Gi, Lk, d_v].</param>
+    /// <param name="bias">Key-mask bias [Gi, 1, Lk] or null.</param>
+    /// <param name="causal">Query i sees input key j only when j &lt;= i.</param>
+    public static (Tensor Output, Tensor LogSumExp) Forward(Tensor prefixQueries, Tensor[] prefixKeyBlocks, Tensor[] prefixValueBlocks, Tensor queries, Tensor keys, Tensor values, Tensor? bias, bool causal)
+    {
+        using var scope = NewDisposeScope();
+        long rows = queries.shape[0] * queries.shape[1], dv = values.shape[2];
+        using var state = new State(rows, dv);
+        Tensor? shiftedQueries = null;
+        for (int b = 0; b < prefixKeyBlocks.Length; b++)
+        {
+            using var blockScope = NewDisposeScope();
+            var augmentedValues = WithOnes(prefixValueBlocks[b]);
+            if (state.AllFinite)
+            {
+                // [q, -units] . [kappa, 1] = q . kappa - units: one product gives the shifted scores.
+                shiftedQueries ??= cat([prefixQueries, state.Units!.neg().view(prefixQueries.shape[0], prefixQueries.shape[1], 1)], 2).DetachFromDisposeScope();
+                var block = bmm(bmm(shiftedQueries, WithOnes(prefixKeyBlocks[b]).transpose(1, 2)).exp_(), augmentedValues).view(rows, dv + 1);
+                using var top = block.narrow(1, dv, 1).max();
+                double largest = top.to(ScalarType.Float64).item<double>();
+                if (double.IsFinite(largest) && largest <= Math.Exp(FastPathLimit))
+                {
+                    state.Accumulator!.add_(block);
+                    continue;
+                }
+            }
+
+            state.AddExact(bmm(prefixQueries, prefixKeyBlocks[b].transpose(1, 2)), augmentedValues);
+            shiftedQueries?.Dispose();
+            shiftedQueries = null;
+        }
+
+        shiftedQueries?.Dispose();
+        var scores = bmm(queries, keys.transpose(1, 2));
+        Mask(scores, bias, causal);
+        state.AddExact(scores, WithOnes(values));
+        var (output, lse) = state.Finish();
+        return (output.MoveToOuterDisposeScope(), lse.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The recomputing backward. Returns dQ [rows, d] (with respect to the scaled queries), the prefix key and value gradients
+    /// per block, and the input key and value gradients [Gi, Lk, ·].
+    /// </summary>
+    /// <param name="prefixQueries">As in <see cref="Forward"/>.</param>
+    /// <param name="prefixKeyBlocks">As in <see cref="Forward"/>.</param>
+    /// <param name="prefixValueBlocks">As in <see cref="Forward"/>.</param>
+    /// <param name="queries">As in <see cref="Forward"/>.</param>
+    /// <param name="keys">As in <see cref="Forward"/>.</param>
+    /// <param name="values">As in <see cref="Forward"/>.</param>
+    /// <param name="bias">As in <see cref="Forward"/>.</param>
+    /// <param name="causal">As in <see cref="Forward"/>.</param>
+    /// <param name="output">The forward's output [rows, d_v].</param>
+    /// <param name="logSumExp">The forward's log-sum-exp [rows, 1].</param>
+    /// <param name="outputGradient">dO [rows, d_v].</param>
+    public static (Tensor Queries, Tensor[] PrefixKeys, Tensor[] PrefixValues, Tensor Keys, Tensor Values) Backward(
+        Tensor prefixQueries, Tensor[] prefixKeyBlocks, Tensor[] prefixValueBlocks, Tensor queries, Tensor keys, Tensor values, Tensor? bias, bool causal,
+        Tensor output, Tensor logSumExp, Tensor outputGradient)
+    {
+        using var scope = NewDisposeScope();
+        long gp = prefixQueries.shape[0], np = prefixQueries.shape[1], gi = queries.shape[0], length = queries.shape[1], d = queries.shape[2], dv = values.shape[2];
+        long rows = gi * length;
+        var delta = (outputGradient * output).sum(-1, keepdim: true);                     // D = rowsum(dO o O)
+
+        // A row without any visible key has lse = -inf and P = 0 everywhere: +inf makes exp(S - lse) exactly 0 there.
+        var lse = where(logSumExp.isfinite(), logSumExp, full_like(logSumExp, double.PositiveInfinity));
+        bool allFinite = logSumExp.isfinite().all().item<bool>();
+        var queryGradient = zeros([rows, d], queries.dtype, queries.device);
+        var prefixQueryGradient = queryGradient.view(gp, np, d);
+        var prefixGradient = outputGradient.view(gp, np, dv);
+        var prefixDelta = delta.view(gp, np, 1);
+        var shiftedQueries = allFinite ? cat([prefixQueries, lse.neg().view(gp, np, 1)], 2) : null;
+        var keyGradients = new Tensor[prefixKeyBlocks.Length];
+        var valueGradients = new Tensor[prefixKeyBlocks.Length];
+        for (int b = 0; b < prefixKeyBlocks.Length; b++)
+        {
+            using var blockScope = NewDisposeScope();
+            var kb = prefixKeyBlocks[b];
+            var p = shiftedQueries is not null
+                ? bmm(shiftedQueries, WithOnes(kb).transpose(1, 2)).exp_()
+                : bmm(prefixQueries, kb.transpose(1, 2)).sub_(lse.view(gp, np, 1)).exp_();
+            valueGradients[b] = bmm(p.transpose(1, 2), prefixGradient).MoveToOuterDisposeScope();
+            var ds = bmm(prefixGradient, prefixValueBlocks[b].transpose(1, 2)).sub_(prefixDelta).mul_(p);
+            prefixQueryGradient.add_(bmm(ds, kb));
+            keyGradients[b] = bmm(ds.transpose(1, 2), prefixQueries).MoveToOuterDisposeScope();
+        }
+
+        var scores = bmm(queries, keys.transpose(1, 2));
+        Mask(scores, bias, causal);
+        var probabilities = scores.sub_(lse.view(gi, length, 1)).exp_();
+        var inputGradient = outputGradient.view(gi, length, dv);
+        var valueGradient = bmm(probabilities.transpose(1, 2), inputGradient);
+        var scoreGradient = bmm(inputGradient, values.transpose(1, 2)).sub_(delta.view(gi, length, 1)).mul_(probabilities);
+        queryGradient.view(gi, length, d).add_(bmm(scoreGradient, keys));
+        var keyGradient = bmm(scoreGradient.transpose(1, 2), queries);
+        return (queryGradient.MoveToOuterDisposeScope(), keyGradients.Select(t => t.MoveToOuterDisposeScope()).ToArray(), valueGradients.Select(t => t.MoveToOuterDisposeScope()).ToArray(),
+            keyGradient.MoveToOuterDisposeScope(), valueGradient.MoveToOuterDisposeScope());
+    }
+
+    // Adds the key-mask bias and hides the future (j > i) of the input block.
+    private static void Mask(Tensor scores, Tensor? bias, bool causal)
+    {
+        if (bias is not null)
+        {
+            scores.add_(bias);
+        }
+
+        if (causal)
+        {
+            scores.masked_fill_(ones(scores.shape[1], scores.shape[2], ScalarType.Bool, scores.device).triu(1), double.NegativeInfinity);
+        }
+    }
+
+    // [x, 1]: one more column of ones.
+    private static Tensor WithOnes(Tensor x) => cat([x, ones([x.shape[0], x.shape[1], 1], x.dtype, x.device)], 2);
+
+    private static double MaxExponent(ScalarType dtype) => dtype == ScalarType.Float32 ? 80.0 : 700.0;
+
+    /// <summary>Running shift (row max so far, -inf before any visible key), its finite stand-in, and [sum of weighted values, sum].</summary>
+    private sealed class State(long rows, long valueDim) : IDisposable
+    {
+        public Tensor? Shift { get; private set; }
+
+        public Tensor? Units { get; private set; }
+
+        public Tensor? Accumulator { get; private set; }
+
+        public bool AllFinite { get; private set; }
+
+        // Folds in a block of raw scores [G, N, n] (may hold -inf) with augmented values [G, n, d_v + 1] on the exact path.
+        public void AddExact(Tensor scores, Tensor augmentedValues)
+        {
+            long groups = scores.shape[0], perGroup = scores.shape[1];
+            var blockMax = scores.amax([-1], keepdim: true).view(rows, 1);
+            var merged = Shift is null ? blockMax : maximum(Shift, blockMax);
+            var safe = where(merged.isfinite(), merged, zeros_like(merged));
+            var block = bmm(scores.sub_(safe.view(groups, perGroup, 1)).exp_(), augmentedValues).view(rows, valueDim + 1);
+            var accumulator = Accumulator is null ? block : (Accumulator * (Units! - safe).clamp_max(MaxExponent(safe.dtype)).exp()).add_(block);
+            Replace(merged, safe, accumulator);
+        }
+
+        // Output and log-sum-exp in the caller's dispose scope.
+        public (Tensor Output, Tensor LogSumExp) Finish()
+        {
+            var sum = Accumulator!.narrow(1, valueDim, 1);
+            var nonzero = sum.ne(0);
+            var output = where(nonzero, Accumulator.narrow(1, 0, valueDim) / where(nonzero, sum, ones_like(sum)), zeros_like(Accumulator.narrow(1, 0, valueDim)));
+            var lse = where(nonzero, Units! + sum.log(), full_like(sum, double.NegativeInfinity));
+            return (output, lse);
+        }
+
+        public void Dispose()
+        {
+            Shift?.Dispose();
+            Units?.Dispose();
+            Accumulator?.Dispose();
+        }
+
+        // The state outlives the block's dispose scope: detach the new tensors, release the old ones.
+        private void Replace(Tensor shift, Tensor units, Tensor accumulator)
+        {
+            shift = shift.DetachFromDisposeScope();
+            units = units.DetachFromDisposeScope();
+            accumulator = accumulator.DetachFromDisposeScope();
+            Dispose();
+            Shift = shift;
+            Units = units;
+            Accumulator = accumulator;
+            using var finite = shift.isfinite().all();
+            AllFinite = finite.item<bool>();
+        }
+    }
+}
