@@ -1,3 +1,4 @@
+using TorchSharp;
 using NtkProofs.Model;
 using static TorchSharp.torch;
 
@@ -25,6 +26,53 @@ public static class EmpiricalKernel
     /// <param name="x">n x d inputs.</param>
     /// <returns>A symmetric (n c) x (n c) float64 matrix.</returns>
     public static Tensor Compute(PrefixModel model, Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        InputValidation.RequireFiniteMatrix(x, model.Spec.InputDim, nameof(x));
+        return UsesFusedPath(model, x) ? ComputeFused(model, x) : ComputeWithTorch(model, x);
+    }
+
+    /// <summary>
+    /// Whether <see cref="Compute"/> takes the fused CPU path (<see cref="FusedCpuKernel"/>): float64 on the CPU, fixed or
+    /// separate values, on a machine with 256-bit FMA vectors. Otherwise (CUDA, tied values) it runs torch block products.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="x">n x d inputs.</param>
+    internal static bool UsesFusedPath(PrefixModel model, Tensor x) =>
+        FusedCpuKernel.IsSupported && x.device_type == DeviceType.CPU && x.dtype == ScalarType.Float64 && model.Prefix.dtype == ScalarType.Float64
+        && model.Prefix.device_type == DeviceType.CPU && model.Spec.ValuePath != ValuePath.TiedValue;
+
+    /// <summary>The fused CPU path of <see cref="Compute"/> (fixed and separate values, float64 CPU tensors).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="x">n x d inputs.</param>
+    internal static Tensor ComputeFused(PrefixModel model, Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        InputValidation.RequireFiniteMatrix(x, model.Spec.InputDim, nameof(x));
+        if (model.Spec.ValuePath == ValuePath.TiedValue)
+        {
+            throw new ArgumentException("the fused CPU kernel covers the fixed and separate value paths", nameof(model));
+        }
+
+        using var scope = NewDisposeScope();
+        int n = (int)x.shape[0], m = model.Spec.PrefixLength, d = model.Spec.InputDim, c = model.Spec.OutputDim;
+        bool separate = model.Spec.ValuePath == ValuePath.SeparateValue;
+        var (keyGramData, weightGramData) = FusedCpuKernel.Grams(
+            Values(x), Values(model.Prefix), Values(model.ValueMatrix), n, d, m, c, separate, NtkProofs.Numerics.TorchRuntime.Threads);
+        var keyGram = tensor(keyGramData, [n * c, n * c], ScalarType.Float64, x.device);
+        var kernel = keyGram.mul_(kron(x.mm(x.t()), ones(c, c, dtype: ScalarType.Float64, device: x.device)));
+        if (weightGramData is not null)
+        {
+            kernel.add_(kron(tensor(weightGramData, [n, n], ScalarType.Float64, x.device), eye(c, dtype: ScalarType.Float64, device: x.device)));
+        }
+
+        return kernel.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The torch path of <see cref="Compute"/> (any device, every value path).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="x">n x d inputs.</param>
+    internal static Tensor ComputeWithTorch(PrefixModel model, Tensor x)
     {
         ArgumentNullException.ThrowIfNull(model);
         InputValidation.RequireFiniteMatrix(x, model.Spec.InputDim, nameof(x));
@@ -71,6 +119,12 @@ public static class EmpiricalKernel
         }
 
         return kernel.MoveToOuterDisposeScope();
+    }
+
+    private static double[] Values(Tensor t)
+    {
+        using var contiguous = t.detach().contiguous();
+        return contiguous.data<double>().ToArray();
     }
 
     /// <summary>The number of prefix rows per block: the (n c) x block factor stays within <see cref="BlockElements"/>.</summary>
