@@ -11,13 +11,16 @@ namespace NtkProofs.Kernels;
 /// 256-bit vectors (FMA): per block, the logits X p_r, their exponentials and the factor G_s are formed in a buffer of a few
 /// hundred KiB and folded at once into the Gram matrix, upper triangle only (it is symmetric), by an 8 x 8 register-tiled
 /// product. Two passes over the prefix, as <see cref="EmpiricalKernel"/>'s torch path: softmax statistics, then the Gram
-/// products. The prefix is split across <see cref="TorchRuntime.Threads"/> threads, each with its own accumulators, merged at
-/// the end (a fixed split and merge order: the same bits run to run at a fixed thread count).
+/// products. The prefix is split into parts of <see cref="PartRows"/> rows, each with its own accumulators, run on up to
+/// <see cref="TorchRuntime.Threads"/> threads and merged in part order: the same bits whatever the thread count.
 /// </summary>
 internal static class FusedCpuKernel
 {
     /// <summary>Prefix rows per block.</summary>
     internal const int Block = 256;
+
+    /// <summary>Prefix rows per part (the unit of work of one thread, with its own accumulators).</summary>
+    internal const int PartRows = 16 * Block;
 
     private const int Lanes = 4;
     private const int Tile = 8;
@@ -53,9 +56,10 @@ internal static class FusedCpuKernel
             }
         }
 
-        int parts = Math.Max(1, Math.Min(threads, (m + Block - 1) / Block));
-        var ranges = Enumerable.Range(0, parts).Select(t => (Start: (int)((long)m * t / parts), End: (int)((long)m * (t + 1) / parts))).ToArray();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = parts };
+        // Parts of PartRows prefix rows, fixed by m alone and merged in order: the bits do not depend on the thread count.
+        int parts = Math.Max(1, (m + PartRows - 1) / PartRows);
+        var ranges = Enumerable.Range(0, parts).Select(t => (Start: t * PartRows, End: Math.Min(m, (t + 1) * PartRows))).ToArray();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
 
         // Pass 1: per part, the running max, sum and weighted value sums of every sample.
         var stats = new Statistics[parts];
@@ -100,6 +104,7 @@ internal static class FusedCpuKernel
     }
 
     // logits[r - start][0..nPad) = X p_r for the rows of one block, 8 prefix rows at a time (8 independent FMA chains).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Logits(double[] xt, double[] prefix, int nPad, int d, int start, int count, double[] logits)
     {
         ref double xr = ref MemoryMarshal.GetArrayDataReference(xt);
@@ -159,6 +164,7 @@ internal static class FusedCpuKernel
 
     // One part of pass 2: for each block, factor[r][(i, l)] = sqrt(m) S_ir (value_rl - mu_il) and weights[r][i] = sqrt(m) S_ir,
     // folded into the upper triangles of keyGram (rowsPad^2) and weightGram (nPad^2).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double[] KeyGram, double[] WeightGram) GramPart(double[] xt, double[] prefix, double[] values, double[] shift, double[] mean, int n, int nPad, int d, int c, int rowsPad, int start, int end, bool withWeightGram)
     {
         var keyGram = new double[rowsPad * rowsPad];
@@ -176,7 +182,7 @@ internal static class FusedCpuKernel
                 // weights = exp(logit - shift) = sqrt(m) S (padding samples have shift +inf: weight 0).
                 for (int i = 0; i < nPad; i += Lanes)
                 {
-                    var e = Vector256.Exp(Vector256.LoadUnsafe(ref lr, (nuint)((r * nPad) + i)) - Vector256.LoadUnsafe(ref sr, (nuint)i));
+                    var e = VectorExp.Exp(Vector256.LoadUnsafe(ref lr, (nuint)((r * nPad) + i)) - Vector256.LoadUnsafe(ref sr, (nuint)i));
                     e.StoreUnsafe(ref lr, (nuint)((r * nPad) + i));
                 }
 
@@ -215,6 +221,7 @@ internal static class FusedCpuKernel
     }
 
     // gram[i][j] += sum_r a[r][i] a[r][j] for the 8 x 8 tiles on or above the diagonal; a is count x width, row-major.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UpperGram(double[] a, int width, int count, double[] gram)
     {
         ref double ar = ref MemoryMarshal.GetArrayDataReference(a);
@@ -289,6 +296,7 @@ internal static class FusedCpuKernel
         // weighted[l][i] (c x nPad).
         public double[] Weighted { get; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static Statistics Of(double[] xt, double[] prefix, double[] values, int nPad, int d, int c, int start, int end)
         {
             var max = Enumerable.Repeat(double.NegativeInfinity, nPad).ToArray();
@@ -312,7 +320,7 @@ internal static class FusedCpuKernel
                     }
 
                     var oldMax = Vector256.LoadUnsafe(ref mr, (nuint)i);
-                    var rescale = Vector256.Exp(oldMax - blockMax);   // exp(-inf) = 0 before the first block
+                    var rescale = VectorExp.Exp(oldMax - blockMax);   // exp(-inf) = 0 before the first block
                     var s = Vector256.LoadUnsafe(ref sr, (nuint)i) * rescale;
                     for (int l = 0; l < c; l++)
                     {
@@ -321,7 +329,7 @@ internal static class FusedCpuKernel
 
                     for (int r = 0; r < count; r++)
                     {
-                        var e = Vector256.Exp(Vector256.LoadUnsafe(ref lr, (nuint)((r * nPad) + i)) - blockMax);
+                        var e = VectorExp.Exp(Vector256.LoadUnsafe(ref lr, (nuint)((r * nPad) + i)) - blockMax);
                         s += e;
                         int row = blockStart + r;
                         for (int l = 0; l < c; l++)
