@@ -42,11 +42,11 @@ public sealed class AttentionCommand : ICliCommand
         }
 
         using var scope = NewDisposeScope();
-        var x = placement.Place(KernelCommand.LoadMatrix(inDir, "X.npy"));
-        var wq = placement.Place(KernelCommand.LoadMatrix(inDir, "WQ.npy"));
-        var wk = placement.Place(KernelCommand.LoadMatrix(inDir, "WK.npy"));
-        var wv = placement.Place(KernelCommand.LoadMatrix(inDir, "WV.npy"));
-        var p = placement.Place(KernelCommand.LoadMatrix(inDir, "P.npy"));
+        var x = KernelCommand.LoadMatrix(inDir, "X.npy", placement);
+        var wq = KernelCommand.LoadMatrix(inDir, "WQ.npy", placement);
+        var wk = KernelCommand.LoadMatrix(inDir, "WK.npy", placement);
+        var wv = KernelCommand.LoadMatrix(inDir, "WV.npy", placement);
+        var p = KernelCommand.LoadMatrix(inDir, "P.npy", placement);
         long length = x.shape[0], dim = x.shape[1], dh = wq.shape[1], dv = wv.shape[1], m = p.shape[0];
         foreach (var (w, name) in new[] { (wq, "WQ.npy"), (wk, "WK.npy"), (wv, "WV.npy") })
         {

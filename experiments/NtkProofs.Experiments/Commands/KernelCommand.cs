@@ -67,8 +67,8 @@ public sealed class KernelCommand : ICliCommand
         }
 
         using var scope = NewDisposeScope();
-        var x = placement.Place(LoadMatrix(inDir, "X.npy"));
-        var p = placement.Place(LoadMatrix(inDir, "P.npy"));
+        var x = LoadMatrix(inDir, "X.npy", placement);
+        var p = LoadMatrix(inDir, "P.npy", placement);
         long n = x.shape[0], d = x.shape[1], m = p.shape[0];
         if (p.shape[1] != d)
         {
@@ -77,8 +77,8 @@ public sealed class KernelCommand : ICliCommand
 
         Tensor? values = path switch
         {
-            ValuePath.FixedValue => placement.Place(LoadMatrix(inDir, "A.npy")),
-            ValuePath.SeparateValue => placement.Place(LoadMatrix(inDir, "V.npy")),
+            ValuePath.FixedValue => LoadMatrix(inDir, "A.npy", placement),
+            ValuePath.SeparateValue => LoadMatrix(inDir, "V.npy", placement),
             _ => null,
         };
         int c = values is null ? (int)d : (int)values.shape[1];
@@ -132,7 +132,7 @@ public sealed class KernelCommand : ICliCommand
         return ExitCodes.Success;
     }
 
-    internal static Tensor LoadMatrix(DirectoryInfo dir, string file)
+    internal static Tensor LoadMatrix(DirectoryInfo dir, string file, DevicePlacement placement)
     {
         string path = Path.Combine(dir.FullName, file);
         if (!File.Exists(path))
@@ -142,7 +142,7 @@ public sealed class KernelCommand : ICliCommand
 
         var array = NpyFile.Read(path);
         array.RequireMatrix(file);
-        var t = array.ToTensor();
+        var t = array.ToTensor(placement.Device);
         using var finite = isfinite(t).all();
         if (!finite.item<bool>())
         {
