@@ -34,7 +34,7 @@ public sealed class NtkBoundExperiment : TypedExperiment<BoundResult>
         ParameterSpec.Int("r", 256, "positive random features r (feature prf only)", 1, 1 << 16),
         ParameterSpec.Int("degree", 2, "even Taylor degree g; 0 = smallest even g(m) with 2 eps_g / (1 - eps_g) <= m^-exponent", 0, 60),
         ParameterSpec.Real("exponent", 0.5, "c of the corollary's target m^-c (degree 0 only)", 0.01, 4),
-        ParameterSpec.Int("dim", 4, "head dimension d", 1, 64),
+        ParameterSpec.Int("dim", 4, "head dimension d (to 4096: d_model 4096 on a GPU; Taylor features stay capped by their count)", 1, 4096),
         ParameterSpec.Int("length", 16, "input length L", 1, 4096),
         ParameterSpec.Bool("causal", false, "causal mask on the input block"),
         ParameterSpec.Int("replicate", 0, "replicate index (seed)", 0, 1_000_000),

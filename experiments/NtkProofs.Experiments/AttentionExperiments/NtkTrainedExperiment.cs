@@ -26,7 +26,7 @@ public sealed class NtkTrainedExperiment : TypedExperiment<TrainedResult>
     [
         ParameterSpec.Int("m", 256, "prefix length", 1, 1 << 20),
         ParameterSpec.Text("feature", "elu1", "feature map: elu1, taylor:G, prf:R"),
-        ParameterSpec.Int("dim", 16, "model and head dimension d", 1, 256),
+        ParameterSpec.Int("dim", 16, "model and head dimension d (to 4096: d_model 4096 on a GPU)", 1, 4096),
         ParameterSpec.Int("length", 64, "input length L", 1, 4096),
         ParameterSpec.Int("steps", 1000, "Adam steps", 0, 1_000_000),
         ParameterSpec.Int("batch", 4, "fresh X draws per step", 1, 1024),

@@ -6,9 +6,15 @@ using NtkProofs.Numerics;
 
 namespace NtkProofs.Experiments.AttentionExperiments;
 
-/// <summary>The released code's four defects (C12), reproduced against the faithful ports; one point.</summary>
+/// <summary>
+/// The released code's four defects (C12), reproduced against the faithful ports on the run's device; one point. The fifth
+/// (model selection on the test split, <see cref="ModelSelectionLeak"/>) is plain C# arithmetic and needs no device.
+/// </summary>
 public sealed class ReleasedDefectsExperiment : TypedExperiment<ReleasedDefectsResult>
 {
+    /// <inheritdoc />
+    public override bool SupportsCuda => true;
+
     /// <inheritdoc />
     public override string Name => "released-defects";
 
@@ -26,7 +32,7 @@ public sealed class ReleasedDefectsExperiment : TypedExperiment<ReleasedDefectsR
     {
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(context);
-        var d = ReleasedDefects.Measure(Seeds.Derive(context.MasterSeed, SeedStreams.ReleasedDefects, point.Int("replicate")));
+        var d = ReleasedDefects.Measure(Seeds.Derive(context.MasterSeed, SeedStreams.ReleasedDefects, point.Int("replicate")), context.Placement);
         var selection = ModelSelectionLeak.Measure(Seeds.Derive(context.MasterSeed, SeedStreams.ModelSelectionLeak, point.Int("replicate")));
         return new ReleasedDefectsResult(
             d.DoubleCountingReleasedError, d.DoubleCountingIntendedError, d.DoubleCountingReproduced,

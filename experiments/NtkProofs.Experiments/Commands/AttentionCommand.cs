@@ -11,7 +11,8 @@ namespace NtkProofs.Experiments.Commands;
 /// <summary>
 /// <c>ntkproofs attention</c>: exact prefix attention and NTK-Attention with closed-form Z, k for one head in float64, from
 /// X.npy (L x D), WQ.npy, WK.npy (D x d_h), WV.npy (D x d_v), P.npy (m x D); writes prefix.npy, ntk.npy (L x d_v), Z.npy
-/// (r x d_v), k.npy (r) and bound.json. The file names are a contract with other tools; keep them.
+/// (r x d_v), k.npy (r) and bound.json. The file names are a contract with other tools; keep them. <c>--device</c> places
+/// the inputs (and so the whole computation) on cpu, cuda or cuda:N; the .npy files are always written from CPU copies.
 /// </summary>
 public sealed class AttentionCommand : ICliCommand
 {
@@ -23,27 +24,29 @@ public sealed class AttentionCommand : ICliCommand
         var feature = new Option<string>("--feature") { Description = $"Feature map phi: {FeatureMapParser.Syntax}.", Required = true };
         var causal = new Option<bool>("--causal") { Description = "Causal mask on the L x L input block (prefix keys stay visible)." };
         var seed = new Option<long>("--seed") { Description = "Seed of random feature maps.", DefaultValueFactory = _ => NtkProofs.Numerics.Seeds.Master };
+        var device = ExperimentFront.DeviceOption();
         var command = new Command("attention", "Exact prefix attention versus NTK-Attention with closed-form Z(P), k(P), one head, float64, with Theorem B's bound.")
         {
-            input, output, feature, causal, seed,
+            input, output, feature, causal, seed, device,
         };
-        command.SetAction(parse => Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(feature)!, parse.GetValue(causal), parse.GetValue(seed), CommandLineText.Of(parse), parse.InvocationConfiguration.Output));
+        command.SetAction(parse => Run(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(feature)!, parse.GetValue(causal), parse.GetValue(seed), parse.GetValue(device)!, CommandLineText.Of(parse), parse.InvocationConfiguration.Output));
         return command;
     }
 
-    private static int Run(DirectoryInfo inDir, DirectoryInfo outDir, string featureSpec, bool causal, long seed, string commandLine, TextWriter stdout)
+    private static int Run(DirectoryInfo inDir, DirectoryInfo outDir, string featureSpec, bool causal, long seed, string device, string commandLine, TextWriter stdout)
     {
+        var placement = SweepCommand.RequireDevice(device);
         if (!inDir.Exists)
         {
             throw new CliInputException($"input folder does not exist: {inDir.FullName}");
         }
 
         using var scope = NewDisposeScope();
-        var x = KernelCommand.LoadMatrix(inDir, "X.npy");
-        var wq = KernelCommand.LoadMatrix(inDir, "WQ.npy");
-        var wk = KernelCommand.LoadMatrix(inDir, "WK.npy");
-        var wv = KernelCommand.LoadMatrix(inDir, "WV.npy");
-        var p = KernelCommand.LoadMatrix(inDir, "P.npy");
+        var x = KernelCommand.LoadMatrix(inDir, "X.npy", placement);
+        var wq = KernelCommand.LoadMatrix(inDir, "WQ.npy", placement);
+        var wk = KernelCommand.LoadMatrix(inDir, "WK.npy", placement);
+        var wv = KernelCommand.LoadMatrix(inDir, "WV.npy", placement);
+        var p = KernelCommand.LoadMatrix(inDir, "P.npy", placement);
         long length = x.shape[0], dim = x.shape[1], dh = wq.shape[1], dv = wv.shape[1], m = p.shape[0];
         foreach (var (w, name) in new[] { (wq, "WQ.npy"), (wk, "WK.npy"), (wv, "WV.npy") })
         {

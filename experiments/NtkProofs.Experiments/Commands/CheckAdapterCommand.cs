@@ -13,7 +13,8 @@ namespace NtkProofs.Experiments.Commands;
 /// <summary>
 /// <c>ntkproofs check-adapter</c>: regression check of a saved adapter folder (as written by <c>ntkproofs finetune</c>)
 /// against its base model with <see cref="AdapterVerifier"/>; prints a table of checks. Exit 0 when every check passes,
-/// 1 when one fails (the reasons are printed), 2 for a missing or unreadable folder.
+/// 1 when one fails (the reasons are printed), 2 for a missing or unreadable folder. <c>--device</c> runs the probe forward
+/// on cpu, cuda or cuda:N (loading and the other checks run on the CPU copy).
 /// </summary>
 public sealed class CheckAdapterCommand : ICliCommand
 {
@@ -33,19 +34,21 @@ public sealed class CheckAdapterCommand : ICliCommand
         {
             Description = FormattableString.Invariant($"Accept the recomputed probe logits when ||new - saved||_F <= T (||saved||_F + sqrt(count)) (default: relative {Tolerance.SavedOutputs.Relative:G}, absolute {Tolerance.SavedOutputs.Absolute:G} per element)."),
         };
+        var device = ExperimentFront.DeviceOption();
         var command = new Command("check-adapter", "Check a saved adapter against its base model: shapes, parameter counts, finite weights, k >= 0 (NTK-Attention), the saved probe outputs reproduced, and Theorem B for prefix-built NTK adapters.")
         {
-            adapter, model, tolerance,
+            adapter, model, tolerance, device,
         };
         command.SetAction(parse =>
         {
+            var placement = SweepCommand.RequireDevice(parse.GetValue(device)!);
             double? t = parse.GetValue(tolerance);
             if (t is { } given && (!(given > 0) || !double.IsFinite(given)))
             {
                 throw new CliInputException(FormattableString.Invariant($"--tolerance must be a finite number > 0, got {given}"));
             }
 
-            return Execute(parse.GetValue(adapter)!.FullName, Models[parse.GetValue(model)!], t is { } v ? new Tolerance(v, v) : Tolerance.SavedOutputs, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error ?? Console.Error);
+            return Execute(parse.GetValue(adapter)!.FullName, Models[parse.GetValue(model)!], t is { } v ? new Tolerance(v, v) : Tolerance.SavedOutputs, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error ?? Console.Error, placement);
         });
         return command;
     }
@@ -56,12 +59,13 @@ public sealed class CheckAdapterCommand : ICliCommand
     /// <param name="tolerance">Probe tolerance.</param>
     /// <param name="stdout">Where the table goes.</param>
     /// <param name="stderr">Where the failure reasons go.</param>
-    internal static int Execute(string directory, EncoderSource encoder, Tolerance tolerance, TextWriter stdout, TextWriter stderr)
+    /// <param name="placement">Where the probe forward runs (null: the CPU).</param>
+    internal static int Execute(string directory, EncoderSource encoder, Tolerance tolerance, TextWriter stdout, TextWriter stderr, DevicePlacement? placement = null)
     {
         AdapterVerification verification;
         try
         {
-            verification = AdapterVerifier.Verify(directory, encoder, tolerance);
+            verification = AdapterVerifier.Verify(directory, encoder, tolerance, placement);
         }
         catch (Exception e) when (e is AdapterLoadException or NotSupportedException)
         {

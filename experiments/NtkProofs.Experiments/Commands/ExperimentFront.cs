@@ -36,11 +36,28 @@ public static class ExperimentFront
         return profile;
     }
 
-    /// <summary>The common <c>--device</c> option.</summary>
+    /// <summary>
+    /// The common <c>--device</c> option: cpu, cuda or cuda:N. The spelling is checked when parsing; whether the device exists
+    /// is checked by the command (<see cref="SweepCommand.RequireDevice"/>), with a one-line error and exit 2, never a CPU fallback.
+    /// </summary>
     public static Option<string> DeviceOption()
     {
-        var device = new Option<string>("--device") { Description = "Device for the experiments that can use one (passed to the experiment unchanged).", DefaultValueFactory = _ => "cpu" };
-        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var device = new Option<string>("--device") { Description = "Device to compute on: cpu, cuda or cuda:N (no CPU fallback).", DefaultValueFactory = _ => "cpu" };
+        device.Validators.Add(result =>
+        {
+            string? text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (text is not null)
+            {
+                try
+                {
+                    _ = DevicePlacement.Parse(text);
+                }
+                catch (ArgumentException e)
+                {
+                    result.AddError(e.Message.Split(" (Parameter")[0]);
+                }
+            }
+        });
         return device;
     }
 

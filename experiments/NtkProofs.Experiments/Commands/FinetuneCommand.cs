@@ -18,7 +18,8 @@ namespace NtkProofs.Experiments.Commands;
 /// <c>ntkproofs finetune</c>: fine-tunes all-MiniLM-L6-v2 on a real task with one method of <see cref="AdapterMethods"/>,
 /// evaluates on validation and test, and writes <c>results.json</c>, the resolved
 /// <c>config.json</c> and the adapter folder (<c>adapter/</c>: adapter_config.json, adapter_model.safetensors,
-/// checkpoint.json, probe.safetensors) to <c>--out</c>.
+/// checkpoint.json, probe.safetensors) to <c>--out</c>. <c>--device</c> trains on cpu, cuda or cuda:N (the model is built on
+/// the CPU and moved; the adapter is saved from CPU copies, so it loads and checks on a CPU-only machine).
 /// </summary>
 public sealed class FinetuneCommand : ICliCommand
 {
@@ -41,13 +42,15 @@ public sealed class FinetuneCommand : ICliCommand
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (0 = one per core)." };
         var maxEval = new Option<int?>("--max-eval") { Description = "Evaluate at most this many validation and test sentences (0 = all)." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output folder (default artifacts/finetune/<task>-<method>-seed<seed>)." };
+        var device = ExperimentFront.DeviceOption();
 
         var command = new Command("finetune", "Fine-tune all-MiniLM-L6-v2 on a real task with one adapter method; report accuracy, parameters, time per step and memory.")
         {
-            config, task, method, rank, prefixLength, steps, seed, maxLength, batch, lr, headLr, threads, maxEval, output,
+            config, task, method, rank, prefixLength, steps, seed, maxLength, batch, lr, headLr, threads, maxEval, output, device,
         };
         command.SetAction(parse =>
         {
+            var placement = SweepCommand.RequireDevice(parse.GetValue(device)!);
             var overrides = new JsonObject();
             void Set<T>(string key, T? value)
                 where T : struct
@@ -97,7 +100,7 @@ public sealed class FinetuneCommand : ICliCommand
             var outDir = parse.GetValue(output)?.FullName
                 ?? Path.Combine("artifacts", "finetune", FormattableString.Invariant($"{resolved.Task}-{resolved.Method}-seed{resolved.Seed}"));
             var invoked = "./ntkproofs " + string.Join(' ', parse.Tokens.Select(x => Quote(x.Value)));
-            return Run(resolved, Path.GetFullPath(outDir), invoked, parse.InvocationConfiguration.Output);
+            return Run(resolved, Path.GetFullPath(outDir), invoked, placement, parse.InvocationConfiguration.Output);
         });
         return command;
     }
@@ -165,7 +168,7 @@ public sealed class FinetuneCommand : ICliCommand
         return config;
     }
 
-    private static int Run(FineTuneConfig config, string outDir, string invoked, TextWriter stdout)
+    private static int Run(FineTuneConfig config, string outDir, string invoked, DevicePlacement placement, TextWriter stdout)
     {
         if (config.Threads > 0)
         {
@@ -178,7 +181,7 @@ public sealed class FinetuneCommand : ICliCommand
         }
 
         string adapterDir = Path.Combine(outDir, FinetuneOutputs.AdapterFolder);
-        stdout.WriteLine($"finetune: {config.Task} / {config.Method}, {config.Steps} steps of {config.BatchSize}, max length {config.MaxLength}, lr {config.LearningRate.ToString(CultureInfo.InvariantCulture)} (head {config.EffectiveHeadLearningRate.ToString(CultureInfo.InvariantCulture)}), seed {config.Seed}, {TorchRuntime.Threads} threads");
+        stdout.WriteLine($"finetune: {config.Task} / {config.Method}, {config.Steps} steps of {config.BatchSize}, max length {config.MaxLength}, lr {config.LearningRate.ToString(CultureInfo.InvariantCulture)} (head {config.EffectiveHeadLearningRate.ToString(CultureInfo.InvariantCulture)}), seed {config.Seed}, {TorchRuntime.Threads} threads, device {placement.Name}");
 
         IReadOnlyList<LabeledSentence> examples;
         try
@@ -193,8 +196,8 @@ public sealed class FinetuneCommand : ICliCommand
         // adapter/, config.json and results.json are staged next to --out and moved in together: a failed run leaves the earlier set.
         var result = FinetuneOutputs.Write(
             outDir,
-            staged => Console.IsOutputRedirected ? RunLogged(config, staged, examples, stdout) : RunWithProgress(config, staged, examples),
-            r => (config.ToJson() + "\n", ResultJson(r, invoked, outDir).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n"));
+            staged => Console.IsOutputRedirected ? RunLogged(config, staged, examples, placement, stdout) : RunWithProgress(config, staged, examples, placement),
+            r => (config.ToJson() + "\n", ResultJson(r, invoked, outDir, placement).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n"));
         stdout.WriteLine(result.PeftSummary);
         stdout.WriteLine(F($"validation accuracy {result.Validation.Accuracy:P2} (n = {result.Validation.Count}), test accuracy {result.Test.Accuracy:P2} (n = {result.Test.Count})"));
         stdout.WriteLine(F($"time per step {result.MeanStepSeconds:F3} s (mean after the first), {result.MedianStepSeconds:F3} s (median); peak RSS during training {result.PeakRssBytes / 1048576.0:F0} MiB (+{(result.PeakRssBytes - result.RssBeforeTrainingBytes) / 1048576.0:F0} MiB over the {result.RssBeforeTrainingBytes / 1048576.0:F0} MiB before the first step); parameter+gradient+AdamW tensors {result.TensorMemory.TotalBytes / 1048576.0:F1} MiB"));
@@ -203,7 +206,7 @@ public sealed class FinetuneCommand : ICliCommand
         return ExitCodes.Success;
     }
 
-    private static FineTuneResult RunLogged(FineTuneConfig config, string adapterDir, IReadOnlyList<LabeledSentence> examples, TextWriter stdout)
+    private static FineTuneResult RunLogged(FineTuneConfig config, string adapterDir, IReadOnlyList<LabeledSentence> examples, DevicePlacement placement, TextWriter stdout)
     {
         int every = Math.Max(1, config.Steps / 20);
         var progress = new FineTuneProgress
@@ -217,10 +220,10 @@ public sealed class FinetuneCommand : ICliCommand
                 }
             },
         };
-        return Wrap(() => FineTuneRunner.Run(config, adapterDir, progress, examples));
+        return Wrap(() => FineTuneRunner.Run(config, adapterDir, progress, examples, placement: placement));
     }
 
-    private static FineTuneResult RunWithProgress(FineTuneConfig config, string adapterDir, IReadOnlyList<LabeledSentence> examples)
+    private static FineTuneResult RunWithProgress(FineTuneConfig config, string adapterDir, IReadOnlyList<LabeledSentence> examples, DevicePlacement placement)
     {
         FineTuneResult? result = null;
         AnsiConsole.Progress()
@@ -248,7 +251,7 @@ public sealed class FinetuneCommand : ICliCommand
                         eval.Value = done;
                     },
                 };
-                result = Wrap(() => FineTuneRunner.Run(config, adapterDir, progress, examples));
+                result = Wrap(() => FineTuneRunner.Run(config, adapterDir, progress, examples, placement: placement));
             });
         return result!;
     }
@@ -265,7 +268,7 @@ public sealed class FinetuneCommand : ICliCommand
         }
     }
 
-    private static JsonObject ResultJson(FineTuneResult r, string invoked, string outDir)
+    private static JsonObject ResultJson(FineTuneResult r, string invoked, string outDir, DevicePlacement placement)
     {
         var steps = r.Steps;
         return new JsonObject
@@ -283,6 +286,7 @@ public sealed class FinetuneCommand : ICliCommand
                 ["dotnet"] = Environment.Version.ToString(),
                 ["libtorch"] = TorchRuntime.LibTorchVersion,
                 ["threads"] = TorchRuntime.Threads,
+                ["device"] = placement.Name,
                 ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
                 ["processors"] = Environment.ProcessorCount,
                 ["total_seconds"] = r.TotalSeconds,

@@ -11,7 +11,8 @@ namespace NtkProofs.Experiments.Commands;
 
 /// <summary>
 /// <c>ntkproofs kernel</c>: reads X.npy, P.npy and A.npy / V.npy, writes F.npy, H.npy, Hstar.npy and summary.json.
-/// The file names and layout are a contract with other tools; keep them.
+/// The file names and layout are a contract with other tools; keep them. <c>--device</c> places the inputs (and so the whole
+/// computation) on cpu, cuda or cuda:N; the .npy files are always written from CPU copies.
 /// </summary>
 public sealed class KernelCommand : ICliCommand
 {
@@ -25,10 +26,11 @@ public sealed class KernelCommand : ICliCommand
         var scale = new Option<string>("--scale") { Description = "Output scale alpha(m): sqrt = sqrt(m), linear = m (H is then reported as H/m).", DefaultValueFactory = _ => "sqrt" };
         scale.AcceptOnlyFromAmong("sqrt", "linear");
         var sigma = new Option<double>("--sigma") { Description = "Prefix init scale at which the closed-form H* is evaluated.", DefaultValueFactory = _ => 1.0 };
+        var device = ExperimentFront.DeviceOption();
 
         var command = new Command("kernel", "Empirical NTK H at a given prefix and the closed-form infinite-prefix kernel H*, from and to .npy files.")
         {
-            input, output, variant, scale, sigma,
+            input, output, variant, scale, sigma, device,
         };
         command.SetAction(parse => Run(
             parse.GetValue(input)!,
@@ -36,6 +38,7 @@ public sealed class KernelCommand : ICliCommand
             ParseVariant(parse.GetValue(variant)!),
             parse.GetValue(scale) == "linear" ? OutputScale.Linear : OutputScale.SqrtM,
             parse.GetValue(sigma),
+            parse.GetValue(device)!,
             parse.InvocationConfiguration.Output));
         return command;
     }
@@ -50,8 +53,9 @@ public sealed class KernelCommand : ICliCommand
         _ => throw new CliInputException($"unknown variant '{name}' (expected fixed, separate or tied)"),
     };
 
-    private static int Run(DirectoryInfo inDir, DirectoryInfo outDir, ValuePath path, OutputScale scale, double sigma, TextWriter stdout)
+    private static int Run(DirectoryInfo inDir, DirectoryInfo outDir, ValuePath path, OutputScale scale, double sigma, string device, TextWriter stdout)
     {
+        var placement = SweepCommand.RequireDevice(device);
         if (!inDir.Exists)
         {
             throw new CliInputException($"input folder does not exist: {inDir.FullName}");
@@ -63,8 +67,8 @@ public sealed class KernelCommand : ICliCommand
         }
 
         using var scope = NewDisposeScope();
-        var x = LoadMatrix(inDir, "X.npy");
-        var p = LoadMatrix(inDir, "P.npy");
+        var x = LoadMatrix(inDir, "X.npy", placement);
+        var p = LoadMatrix(inDir, "P.npy", placement);
         long n = x.shape[0], d = x.shape[1], m = p.shape[0];
         if (p.shape[1] != d)
         {
@@ -73,8 +77,8 @@ public sealed class KernelCommand : ICliCommand
 
         Tensor? values = path switch
         {
-            ValuePath.FixedValue => LoadMatrix(inDir, "A.npy"),
-            ValuePath.SeparateValue => LoadMatrix(inDir, "V.npy"),
+            ValuePath.FixedValue => LoadMatrix(inDir, "A.npy", placement),
+            ValuePath.SeparateValue => LoadMatrix(inDir, "V.npy", placement),
             _ => null,
         };
         int c = values is null ? (int)d : (int)values.shape[1];
@@ -128,7 +132,7 @@ public sealed class KernelCommand : ICliCommand
         return ExitCodes.Success;
     }
 
-    internal static Tensor LoadMatrix(DirectoryInfo dir, string file)
+    internal static Tensor LoadMatrix(DirectoryInfo dir, string file, DevicePlacement placement)
     {
         string path = Path.Combine(dir.FullName, file);
         if (!File.Exists(path))
@@ -138,7 +142,7 @@ public sealed class KernelCommand : ICliCommand
 
         var array = NpyFile.Read(path);
         array.RequireMatrix(file);
-        var t = array.ToTensor();
+        var t = array.ToTensor(placement.Device);
         using var finite = isfinite(t).all();
         if (!finite.item<bool>())
         {

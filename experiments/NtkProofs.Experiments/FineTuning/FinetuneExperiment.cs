@@ -57,6 +57,10 @@ public sealed class FinetuneExperiment : TypedExperiment<FinetuneRun>
     public Func<ClassificationTask, IReadOnlyList<LabeledSentence>> LoadExamples => loadExamples;
 
     /// <inheritdoc />
+    /// <remarks>The model is built on the CPU and moved; batches are made on the device; the adapter is saved from CPU copies.</remarks>
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override string Name => ExperimentName;
 
     /// <inheritdoc />
@@ -150,7 +154,7 @@ public sealed class FinetuneExperiment : TypedExperiment<FinetuneRun>
         FineTuneResult result;
         try
         {
-            result = FineTuneRunner.Run(config, adapterDirectory, examples: examples, encoder: encoder);
+            result = FineTuneRunner.Run(config, adapterDirectory, examples: examples, encoder: encoder, placement: context.Placement);
         }
         finally
         {

@@ -52,6 +52,9 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
     }
 
     /// <inheritdoc />
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override string Name => ExperimentName;
 
     /// <inheritdoc />
@@ -112,7 +115,7 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
             string dir = Path.Combine(Path.GetTempPath(), "ntkproofs-protocol-" + point.Key + "-" + Guid.NewGuid().ToString("N")[..8]);
             try
             {
-                var result = FineTuneRunner.Run(config, dir, examples: examples, encoder: inner.Encoder);
+                var result = FineTuneRunner.Run(config, dir, examples: examples, encoder: inner.Encoder, placement: context.Placement);
                 seconds += result.TotalSeconds;
                 stepsTaken += result.Steps.Count;
                 stepSeconds.AddRange(result.Steps.Skip(1).Select(s => s.Seconds));

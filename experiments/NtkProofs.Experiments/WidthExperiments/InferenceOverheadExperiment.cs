@@ -3,7 +3,9 @@ using NtkProofs.Adapters;
 using NtkProofs.Data;
 using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.Sweeps;
+using NtkProofs.Numerics;
 using NtkProofs.Pretrained;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NtkProofs.Experiments.WidthExperiments;
@@ -51,6 +53,10 @@ public sealed class InferenceOverheadExperiment : TypedExperiment<InferenceResul
     ];
 
     /// <inheritdoc />
+    /// <remarks>Models are built on the CPU (same initialisation everywhere) and moved; each timed forward ends with a device synchronize.</remarks>
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override string Name => ExperimentName;
 
     /// <inheritdoc />
@@ -69,6 +75,8 @@ public sealed class InferenceOverheadExperiment : TypedExperiment<InferenceResul
     public override InferenceResult Measure(SweepPoint point, ExperimentContext context)
     {
         ArgumentNullException.ThrowIfNull(point);
+        ArgumentNullException.ThrowIfNull(context);
+        var placement = context.Placement;
         int batch = (int)point.Int("batch"), maxLength = (int)point.Int("max_length"), warmup = (int)point.Int("warmup"), repetitions = (int)point.Int("repetitions");
         var texts = sentences();
         if (texts.Count == 0)
@@ -78,15 +86,16 @@ public sealed class InferenceOverheadExperiment : TypedExperiment<InferenceResul
 
         var tokenizer = encoder.LoadTokenizer();
         var chosen = Enumerable.Range(0, batch).Select(i => texts[i % texts.Count]).ToList();
-        using var tokens = tokenizer.EncodeBatch(chosen, maxLength);
+        using var tokens = tokenizer.EncodeBatch(chosen, maxLength, placement.Device);
         var models = new List<AdaptedClassifier>();
         try
         {
             foreach (var (_, config) in Variants)
             {
-                manual_seed(context?.MasterSeed ?? 1);
+                manual_seed(context.MasterSeed);
                 var adapter = AdapterFactory.Create(config, encoder.Config);
                 var model = new AdaptedClassifier(encoder.LoadModel(), adapter, numLabels: 2);
+                model.to(placement.Device);
                 model.eval();
                 models.Add(model);
             }
@@ -113,8 +122,10 @@ public sealed class InferenceOverheadExperiment : TypedExperiment<InferenceResul
                 for (int j = 0; j < models.Count; j++)
                 {
                     int v = (j + rep) % models.Count;
+                    placement.Synchronize();
                     long start = Stopwatch.GetTimestamp();
                     Forward(models[v]);
+                    placement.Synchronize();
                     seconds[v][rep] = Stopwatch.GetElapsedTime(start).TotalSeconds;
                 }
             }

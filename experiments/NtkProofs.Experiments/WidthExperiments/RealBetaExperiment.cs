@@ -5,6 +5,7 @@ using NtkProofs.Experiments.Sweeps;
 using NtkProofs.FineTuning;
 using NtkProofs.Pretrained;
 using NtkProofs.Transformers;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NtkProofs.Experiments.WidthExperiments;
@@ -38,6 +39,10 @@ public sealed class RealBetaExperiment : TypedExperiment<RealBetaResult>
     }
 
     /// <inheritdoc />
+    /// <remarks>The model is built on the CPU (same initialisation everywhere) and moved; batches are made on the device.</remarks>
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override string Name => ExperimentName;
 
     /// <inheritdoc />
@@ -66,6 +71,8 @@ public sealed class RealBetaExperiment : TypedExperiment<RealBetaResult>
         var adapter = (PrefixTuningAdapter)AdapterFactory.Create(new PrefixTuningAdapterConfig(m), encoder.Config);
         var tokenizer = encoder.LoadTokenizer();
         using var model = new AdaptedClassifier(encoder.LoadModel(), adapter, numLabels: 2);
+        var device = context.Placement.Device;
+        model.to(device);
         var losses = new List<double>();
         if (steps > 0)
         {
@@ -74,7 +81,7 @@ public sealed class RealBetaExperiment : TypedExperiment<RealBetaResult>
             for (int s = 0; s < steps; s++)
             {
                 var chosen = order.Next().Select(i => splits.Train[i]).ToList();
-                using var batch = tokenizer.EncodeBatch(chosen.Select(e => e.Text).ToList(), maxLength);
+                using var batch = tokenizer.EncodeBatch(chosen.Select(e => e.Text).ToList(), maxLength, device);
                 losses.Add(trainer.Step(batch, chosen.Select(e => e.Label).ToList()).Loss);
             }
         }
@@ -88,7 +95,7 @@ public sealed class RealBetaExperiment : TypedExperiment<RealBetaResult>
         var heads = new List<RealBetaHead>();
         long queries;
         using (var noGrad = no_grad())
-        using (var batch = tokenizer.EncodeBatch(held, maxLength))
+        using (var batch = tokenizer.EncodeBatch(held, maxLength, device))
         {
             _ = model.forward(batch.InputIds, batch.AttentionMask);
             queries = batch.AttentionMask.sum().item<long>();

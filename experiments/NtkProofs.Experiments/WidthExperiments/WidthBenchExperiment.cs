@@ -5,6 +5,7 @@ using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.Sweeps;
 using NtkProofs.FeatureMaps;
 using NtkProofs.FineTuning;
+using NtkProofs.Numerics;
 using static TorchSharp.torch;
 
 namespace NtkProofs.Experiments.WidthExperiments;
@@ -12,12 +13,17 @@ namespace NtkProofs.Experiments.WidthExperiments;
 /// <summary>
 /// Claim C15: forward time and peak memory of streamed prefix attention (<see cref="PrefixAttention"/>) over m and of
 /// NTK-Attention per feature map at a model's width (heads x d_h) and input length L, causal, float32, batch 1. The
-/// crossover m* (where prefix attention becomes as slow as NTK-Attention) is derived by the claim.
+/// crossover m* (where prefix attention becomes as slow as NTK-Attention) is derived by the claim. Runs on the run's
+/// device: on CUDA each timed forward ends with a device synchronize, and the peak is not measured (it is process RSS, a
+/// CPU quantity), so it is reported as missing.
 /// </summary>
 public sealed class WidthBenchExperiment : TypedExperiment<WidthBenchResult>
 {
     /// <summary>The experiment's name.</summary>
     public const string ExperimentName = "width-bench";
+
+    /// <inheritdoc />
+    public override bool SupportsCuda => true;
 
     /// <inheritdoc />
     public override string Name => ExperimentName;
@@ -54,17 +60,18 @@ public sealed class WidthBenchExperiment : TypedExperiment<WidthBenchResult>
 
         var features = point.Text("features").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var maps = features.Select(f => FeatureMapParser.Parse(f, dim, NtkProofs.Numerics.Seeds.Derive(context.MasterSeed, NtkProofs.Numerics.SeedStreams.WidthBenchFeatures, 0))).ToList();
+        var placement = context.Placement;
         using var generator = new Generator(unchecked((ulong)NtkProofs.Numerics.Seeds.Derive(context.MasterSeed, NtkProofs.Numerics.SeedStreams.WidthBenchInputs, length)));
-        using var q = randn([1, heads, length, dim], ScalarType.Float32, generator: generator);
-        using var k = randn([1, heads, length, dim], ScalarType.Float32, generator: generator);
-        using var v = randn([1, heads, length, dim], ScalarType.Float32, generator: generator);
+        using var q = placement.Randn(generator, ScalarType.Float32, 1, heads, length, dim);
+        using var k = placement.Randn(generator, ScalarType.Float32, 1, heads, length, dim);
+        using var v = placement.Randn(generator, ScalarType.Float32, 1, heads, length, dim);
         string before = LoadAverage();
         var ntk = new List<WidthBenchNtk>();
         foreach (var phi in maps)
         {
-            using var z = randn([heads, phi.R, dim], ScalarType.Float32, generator: generator) * 0.1f;
-            using var ks = rand([heads, phi.R], ScalarType.Float32, generator: generator);
-            var (seconds, peak) = Time(reps, () => NtkAttention.Forward(q, k, v, phi, z, ks, causal));
+            using var z = placement.Randn(generator, ScalarType.Float32, heads, phi.R, dim) * 0.1f;
+            using var ks = placement.Rand(generator, ScalarType.Float32, heads, phi.R);
+            var (seconds, peak) = Time(placement, reps, () => NtkAttention.Forward(q, k, v, phi, z, ks, causal));
             ntk.Add(new WidthBenchNtk(phi.Name, phi.R, seconds, peak));
         }
 
@@ -72,17 +79,17 @@ public sealed class WidthBenchExperiment : TypedExperiment<WidthBenchResult>
         for (int e = from; e <= to; e += step)
         {
             long m = 1L << e;
-            using var pk = randn([heads, m, dim], ScalarType.Float32, generator: generator);
-            using var pv = randn([heads, m, dim], ScalarType.Float32, generator: generator);
-            var (seconds, peak) = Time(reps, () => PrefixAttention.Forward(q, k, v, pk, pv, causal));
+            using var pk = placement.Randn(generator, ScalarType.Float32, heads, m, dim);
+            using var pv = placement.Randn(generator, ScalarType.Float32, heads, m, dim);
+            var (seconds, peak) = Time(placement, reps, () => PrefixAttention.Forward(q, k, v, pk, pv, causal));
             prefix.Add(new WidthBenchPrefix(m, seconds, peak));
         }
 
         return new WidthBenchResult(heads, dim, heads * dim, length, causal, reps, before, LoadAverage(), prefix, ntk, Environment.ProcessorCount);
     }
 
-    /// <summary>Median seconds over the repetitions (after one untimed call, which also gives the peak memory).</summary>
-    private static (double Seconds, double? PeakMiB) Time(int reps, Func<Tensor> forward)
+    /// <summary>Median seconds over the repetitions (after one untimed call, which also gives the peak memory on the CPU).</summary>
+    private static (double Seconds, double? PeakMiB) Time(DevicePlacement placement, int reps, Func<Tensor> forward)
     {
         MemoryProbe.ReleaseFreedMemory();
         long rss = MemoryProbe.CurrentRssBytes;
@@ -91,16 +98,19 @@ public sealed class WidthBenchExperiment : TypedExperiment<WidthBenchResult>
         using (var noGrad = no_grad())
         {
             _ = forward();
+            placement.Synchronize();
         }
 
-        double? peak = reset ? (MemoryProbe.PeakRssBytes - rss) / (1024.0 * 1024.0) : null;
+        double? peak = reset && !placement.IsCuda ? (MemoryProbe.PeakRssBytes - rss) / (1024.0 * 1024.0) : null;
         var times = new double[reps];
         for (int i = 0; i < reps; i++)
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
+            placement.Synchronize();
             long start = Stopwatch.GetTimestamp();
             _ = forward();
+            placement.Synchronize();
             times[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
 

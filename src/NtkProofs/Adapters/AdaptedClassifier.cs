@@ -41,7 +41,7 @@ public sealed class AdaptedClassifier : nn.Module<Tensor, Tensor, Tensor>
 
         this.bert = bert;
         this.adapter = adapter;
-        classifier = nn.Linear(bert.Config.HiddenSize, numLabels);
+        classifier = nn.Linear(bert.Config.HiddenSize, numLabels, device: CPU);
         NumLabels = numLabels;
         foreach (var p in bert.parameters())
         {
@@ -64,6 +64,12 @@ public sealed class AdaptedClassifier : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>Number of classes.</summary>
     public int NumLabels { get; }
+
+    /// <summary>
+    /// The device of the model's parameters (where its inputs must be). The wrapper is built on the CPU (so the CPU
+    /// generator fixes every initialisation, the same on every device); <c>to(device)</c> moves all of it.
+    /// </summary>
+    public Device Device => classifier.weight!.device;
 
     /// <summary>Mean-pooled sentence representation, [B, D].</summary>
     /// <param name="inputIds">int64 [B, L].</param>

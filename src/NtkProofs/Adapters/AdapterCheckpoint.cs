@@ -257,7 +257,7 @@ public static class AdapterCheckpoint
         double sum = 0, squares = 0;
         foreach (var (_, p) in model.named_parameters().Where(p => !p.parameter.requires_grad))
         {
-            var d = p.to_type(ScalarType.Float64);
+            var d = p.cpu().to_type(ScalarType.Float64);   // on the CPU, so a CUDA run records the fingerprint a CPU check recomputes
             count += p.numel();
             sum += d.sum().item<double>();
             squares += d.square().sum().item<double>();

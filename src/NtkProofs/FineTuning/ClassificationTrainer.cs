@@ -125,14 +125,14 @@ public sealed class ClassificationTrainer : IDisposable
         var clock = Stopwatch.StartNew();
         using (var scope = NewDisposeScope())
         {
-            var target = tensor(labels.Select(l => (long)l).ToArray());
+            var target = tensor(labels.Select(l => (long)l).ToArray(), device: batch.InputIds.device);
             optimizer.zero_grad();
             var logits = model.forward(batch.InputIds, batch.AttentionMask);
             var lossTensor = nn.functional.cross_entropy(logits, target);
             lossTensor.backward();
             rss = MemoryProbe.CurrentRssBytes;
             optimizer.step();
-            loss = lossTensor.item<float>();
+            loss = lossTensor.item<float>();   // reading the loss waits for the device, so the clock below includes the step's work on CUDA too
         }
 
         clock.Stop();

@@ -37,8 +37,8 @@ public static class Evaluator
                 var chunk = examples.Skip(start).Take(batchSize).ToList();
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
-                using var batch = tokenizer.EncodeBatch(chunk.Select(e => e.Text).ToList(), maxLength);
-                var target = tensor(chunk.Select(e => (long)e.Label).ToArray());
+                using var batch = tokenizer.EncodeBatch(chunk.Select(e => e.Text).ToList(), maxLength, model.Device);
+                var target = tensor(chunk.Select(e => (long)e.Label).ToArray(), device: model.Device);
                 var logits = model.forward(batch.InputIds, batch.AttentionMask);
                 lossSum += nn.functional.cross_entropy(logits, target, reduction: nn.Reduction.Sum).item<float>();
                 var hits = logits.argmax(1).eq(target).cpu().data<bool>().ToArray();

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using NtkProofs.Adapters;
 using NtkProofs.Data;
+using NtkProofs.Numerics;
 using NtkProofs.Pretrained;
 using NtkProofs.Tokenization;
 using NtkProofs.Transformers;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NtkProofs.FineTuning;
@@ -26,7 +28,12 @@ public static class FineTuneRunner
     /// <param name="progress">Callbacks (optional).</param>
     /// <param name="examples">The task's examples; null to load them with <see cref="PatternCorpus"/>.</param>
     /// <param name="encoder">The base encoder; null for <see cref="EncoderSource.MiniLm"/>.</param>
-    public static FineTuneResult Run(FineTuneConfig config, string adapterDirectory, FineTuneProgress? progress = null, IReadOnlyList<LabeledSentence>? examples = null, EncoderSource? encoder = null)
+    /// <param name="placement">
+    /// Where the model and its batches live (null: the CPU). The model is built on the CPU and then moved, so a seed gives
+    /// the same initialisation on every device; the adapter is saved from CPU copies (it loads on a CPU-only machine). The
+    /// memory fields are the process RSS, which on CUDA does not include the GPU's memory.
+    /// </param>
+    public static FineTuneResult Run(FineTuneConfig config, string adapterDirectory, FineTuneProgress? progress = null, IReadOnlyList<LabeledSentence>? examples = null, EncoderSource? encoder = null, DevicePlacement? placement = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         encoder ??= EncoderSource.MiniLm;
@@ -58,6 +65,8 @@ public static class FineTuneRunner
         }
 
         using var model = new AdaptedClassifier(bert, adapter, numLabels: 2);
+        var device = (placement ?? DevicePlacement.Cpu).Device;
+        model.to(device);
         var summary = model.Summary();
         progress.Status?.Invoke(summary.ToString());
 
@@ -79,7 +88,7 @@ public static class FineTuneRunner
             {
                 var indices = order.Next();
                 var batchExamples = indices.Select(i => splits.Train[i]).ToList();
-                using var batch = tokenizer.EncodeBatch(batchExamples.Select(e => e.Text).ToList(), config.MaxLength);
+                using var batch = tokenizer.EncodeBatch(batchExamples.Select(e => e.Text).ToList(), config.MaxLength, device);
                 var record = trainer.Step(batch, batchExamples.Select(e => e.Label).ToList());
                 steps.Add(record);
                 progress.Step?.Invoke(record);
@@ -132,7 +141,7 @@ public static class FineTuneRunner
             : EvaluationResult.NotEvaluated;
 
         progress.Status?.Invoke($"saving the adapter to {adapterDirectory}");
-        using (var probe = tokenizer.EncodeBatch(splits.Test.Take(ProbeSize).Select(e => e.Text).ToList(), config.MaxLength))
+        using (var probe = tokenizer.EncodeBatch(splits.Test.Take(ProbeSize).Select(e => e.Text).ToList(), config.MaxLength, device))
         {
             AdapterCheckpoint.Save(model, adapterDirectory, encoder.Name, probe);
         }

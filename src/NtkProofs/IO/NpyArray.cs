@@ -43,7 +43,8 @@ public sealed class NpyArray
     }
 
     /// <summary>A new float64 tensor with this array's shape and data.</summary>
-    public Tensor ToTensor() => tensor(Data, Shape, ScalarType.Float64);
+    /// <param name="device">Where the tensor lives (null: TorchSharp's default device, the CPU unless changed).</param>
+    public Tensor ToTensor(Device? device = null) => tensor(Data, Shape, ScalarType.Float64, device: device);
 
     /// <summary>Requires a 2-D array and returns its (rows, columns); the message names <paramref name="name"/>.</summary>
     /// <param name="name">What the array is, for the error message.</param>

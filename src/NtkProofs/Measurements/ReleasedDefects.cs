@@ -51,12 +51,13 @@ public static class ReleasedDefects
 {
     /// <summary>Measures all four defects (float32, small sizes; about a second).</summary>
     /// <param name="seed">Seed of the random inputs.</param>
-    public static ReleasedDefectMeasurements Measure(long seed)
+    /// <param name="placement">Where the tensors live (default CPU); random draws come from CPU generators, so a seed gives the same inputs on every device.</param>
+    public static ReleasedDefectMeasurements Measure(long seed, DevicePlacement? placement = null)
     {
-        var (released, intended) = DoubleCounting(seed);
-        var (gradient, fromZero, fromSmall) = FrozenK(seed);
-        var (threshold, exact, stableError) = Overflow();
-        var (releasedEval, ourEval) = EvalDropout(seed);
+        var (released, intended) = DoubleCounting(seed, placement);
+        var (gradient, fromZero, fromSmall) = FrozenK(seed, placement);
+        var (threshold, exact, stableError) = Overflow(placement);
+        var (releasedEval, ourEval) = EvalDropout(seed, placement);
         return new ReleasedDefectMeasurements(released, intended, gradient, fromZero, fromSmall, threshold, exact, stableError, releasedEval, ourEval);
     }
 
@@ -66,19 +67,21 @@ public static class ReleasedDefects
     /// shows the prefix's real effect.
     /// </summary>
     /// <param name="seed">Seed.</param>
-    public static (double Released, double Intended) DoubleCounting(long seed)
+    /// <param name="placement">Where the tensors live (default CPU).</param>
+    public static (double Released, double Intended) DoubleCounting(long seed, DevicePlacement? placement = null)
     {
         using var scope = NewDisposeScope();
+        var device = (placement ?? DevicePlacement.Cpu).Device;
         const int d = 8, length = 16, m = 64;
         double scale = 1.0 / Math.Sqrt(d);
-        var x = Normal(seed, 1, [length, d], 1.0);
-        var p = Normal(seed, 2, [m, d], 1.0);
-        var (wq, wk, wv) = (Normal(seed, 3, [d, d], scale), Normal(seed, 4, [d, d], scale), Normal(seed, 5, [d, d], scale));
-        var (target, prediction) = ReleasedErrorExperiment.Step(x, p, wq, wk, wv, zeros(d, d), zeros(d));
+        var x = Normal(seed, 1, [length, d], 1.0, placement);
+        var p = Normal(seed, 2, [m, d], 1.0, placement);
+        var (wq, wk, wv) = (Normal(seed, 3, [d, d], scale, placement), Normal(seed, 4, [d, d], scale, placement), Normal(seed, 5, [d, d], scale, placement));
+        var (target, prediction) = ReleasedErrorExperiment.Step(x, p, wq, wk, wv, zeros(d, d, device: device), zeros(d, device: device));
         double released = Relative(prediction, target);
         var (qx, kx, vx) = (HeadProjection.Project(x, wq).unsqueeze(0), HeadProjection.Project(x, wk).unsqueeze(0), HeadProjection.Project(x, wv).unsqueeze(0));
         var exact = PrefixAttention.Forward(qx, kx, vx, HeadProjection.Project(p, wk), HeadProjection.Project(p, wv));
-        var zeroState = NtkAttention.Forward(qx, kx, vx, new Elu1FeatureMap(d), zeros(1, d, d), zeros(1, d));
+        var zeroState = NtkAttention.Forward(qx, kx, vx, new Elu1FeatureMap(d), zeros(1, d, d, device: device), zeros(1, d, device: device));
         return (released, Relative(zeroState, exact));
     }
 
@@ -87,18 +90,20 @@ public static class ReleasedDefects
     /// moves kappa; from 0.01 it moves. Returns (max |grad| at 0, movement from 0, movement from 0.01) after 20 Adam steps.
     /// </summary>
     /// <param name="seed">Seed.</param>
-    public static (double GradientAtZero, double MovedFromZero, double MovedFromSmall) FrozenK(long seed)
+    /// <param name="placement">Where the tensors live (default CPU).</param>
+    public static (double GradientAtZero, double MovedFromZero, double MovedFromSmall) FrozenK(long seed, DevicePlacement? placement = null)
     {
         using var scope = NewDisposeScope();
-        var q = Normal(seed, 6, [2, 2, 5, 4], 1.0);
-        var k = Normal(seed, 7, [2, 2, 5, 4], 1.0);
-        var v = Normal(seed, 8, [2, 2, 5, 4], 1.0);
-        var target = Normal(seed, 9, [2, 2, 5, 4], 1.0);
+        var device = (placement ?? DevicePlacement.Cpu).Device;
+        var q = Normal(seed, 6, [2, 2, 5, 4], 1.0, placement);
+        var k = Normal(seed, 7, [2, 2, 5, 4], 1.0, placement);
+        var v = Normal(seed, 8, [2, 2, 5, 4], 1.0, placement);
+        var target = Normal(seed, 9, [2, 2, 5, 4], 1.0, placement);
         double gradientAtZero = 0, fromZero = 0, fromSmall = 0;
         foreach (double init in new[] { 0.0, 0.01 })
         {
-            var kappa = new Parameter(full(1, 2, 4, 1, init, ScalarType.Float32), requires_grad: true);
-            var z = new Parameter(zeros(1, 2, 4, 4), requires_grad: true);
+            var kappa = new Parameter(full(1, 2, 4, 1, init, ScalarType.Float32, device: device), requires_grad: true);
+            var z = new Parameter(zeros(1, 2, 4, 4, device: device), requires_grad: true);
             using var adam = optim.Adam([kappa, z], lr: 1e-2);
             for (int step = 0; step < 20; step++)
             {
@@ -134,11 +139,13 @@ public static class ReleasedDefects
     /// the first row max at which the released float32 forward (which divides the prefix terms by exp(row max)) returns
     /// exactly the no-prefix output 0, the exact output there, and our float32 forward's relative error there.
     /// </summary>
-    public static (double Threshold, double Exact, double StableError) Overflow()
+    /// <param name="placement">Where the tensors live (default CPU).</param>
+    public static (double Threshold, double Exact, double StableError) Overflow(DevicePlacement? placement = null)
     {
+        var device = (placement ?? DevicePlacement.Cpu).Device;
         for (double s = 80; s <= 100 + 1e-9; s += 0.02)
         {
-            var (released, stable, exact) = OverflowCase(s);
+            var (released, stable, exact) = OverflowCase(s, device);
             if (released == 0 && exact > 1e-3)
             {
                 return (s, exact, Math.Abs(stable - exact) / exact);
@@ -155,18 +162,19 @@ public static class ReleasedDefects
     /// returns max |out1 - out2| of two calls on the same input, and the same for our NtkAttention (no dropout inside).
     /// </summary>
     /// <param name="seed">Seed.</param>
-    public static (double Released, double Ours) EvalDropout(long seed)
+    /// <param name="placement">Where the tensors live (default CPU).</param>
+    public static (double Released, double Ours) EvalDropout(long seed, DevicePlacement? placement = null)
     {
         using var scope = NewDisposeScope();
         const int d = 8, heads = 2;
-        var q = Normal(seed, 10, [1, heads, 6, d], 1.0);
-        var k = Normal(seed, 11, [1, heads, 6, d], 1.0);
-        var v = Normal(seed, 12, [1, heads, 6, d], 1.0);
-        using var layer = new ReleasedVitNtkLayer(heads, d, 0.1);
+        var q = Normal(seed, 10, [1, heads, 6, d], 1.0, placement);
+        var k = Normal(seed, 11, [1, heads, 6, d], 1.0, placement);
+        var v = Normal(seed, 12, [1, heads, 6, d], 1.0, placement);
+        using var layer = new ReleasedVitNtkLayer(heads, d, 0.1, (placement ?? DevicePlacement.Cpu).Device);
         using (no_grad())
         {
-            layer.K.copy_(Normal(seed, 13, [1, heads, d, 1], 1.0).abs());
-            layer.Z.copy_(Normal(seed, 14, [1, heads, d, d], 1.0));
+            layer.K.copy_(Normal(seed, 13, [1, heads, d, 1], 1.0, placement).abs());
+            layer.Z.copy_(Normal(seed, 14, [1, heads, d, d], 1.0, placement));
         }
 
         layer.eval();
@@ -183,25 +191,25 @@ public static class ReleasedDefects
         return (released, ours);
     }
 
-    private static (double Released, double Stable, double Exact) OverflowCase(double s)
+    private static (double Released, double Stable, double Exact) OverflowCase(double s, Device device)
     {
         using var scope = NewDisposeScope();
         const int d = 4;
         double a = Math.Sqrt(s / 2);                              // q = kappa = a (1, 1, 1, 1): <q, kappa> / sqrt d = s
-        var q = full(1, 1, 1, d, a, ScalarType.Float32);
-        var v = zeros(1, 1, 1, d);
+        var q = full(1, 1, 1, d, a, ScalarType.Float32, device: device);
+        var v = zeros(1, 1, 1, d, device: device);
         double features = new Elu1FeatureMap(d).Apply(q.to(ScalarType.Float64)).sum().item<double>();
         double logWeight = Math.Min(s, 88.0) - Math.Log(4);
         double kEntry = Math.Exp(logWeight) / features;
-        var kSum = full(1, d, kEntry, ScalarType.Float32);
-        var z = full(1, d, d, kEntry, ScalarType.Float32);        // phi(q) Z / phi(q) k = 1 in every column
+        var kSum = full(1, d, kEntry, ScalarType.Float32, device: device);
+        var z = full(1, d, d, kEntry, ScalarType.Float32, device: device);        // phi(q) Z / phi(q) k = 1 in every column
         double exact = 1.0 / (1.0 + Math.Exp(s - logWeight));
         var released = ReleasedReferenceAttention.Forward(q, q, v, kSum.unsqueeze(0).unsqueeze(-1), z.unsqueeze(0), causalMask: false);
         var stable = NtkAttention.Forward(q, q, v, new Elu1FeatureMap(d), z, kSum);
         return (released.max().item<float>(), stable.max().item<float>(), exact);
     }
 
-    private static Tensor Normal(long seed, int stream, long[] shape, double scale) => Seeds.Normal(seed, stream, shape, ScalarType.Float32) * scale;
+    private static Tensor Normal(long seed, int stream, long[] shape, double scale, DevicePlacement? placement) => Seeds.Normal(seed, stream, shape, ScalarType.Float32, placement) * scale;
 
     private static double Relative(Tensor actual, Tensor expected) =>
         (actual - expected).norm().item<float>() / Math.Max(expected.norm().item<float>(), 1e-30);

@@ -21,11 +21,12 @@ public sealed class ReleasedVitNtkLayer : nn.Module<Tensor, Tensor, Tensor, Tens
     /// <param name="heads">h.</param>
     /// <param name="headDim">d (= d_v).</param>
     /// <param name="dropout">The dropout probability on phi(Q) (the scripts' attention dropout).</param>
-    public ReleasedVitNtkLayer(int heads, int headDim, double dropout)
+    /// <param name="device">Where the parameters live (default: TorchSharp's default device).</param>
+    public ReleasedVitNtkLayer(int heads, int headDim, double dropout, Device? device = null)
         : base(nameof(ReleasedVitNtkLayer))
     {
-        phi_k = new Parameter(zeros(1, heads, headDim, 1), requires_grad: true);
-        phi_kv = new Parameter(zeros(1, heads, headDim, headDim), requires_grad: true);
+        phi_k = new Parameter(zeros(1, heads, headDim, 1, device: device), requires_grad: true);
+        phi_kv = new Parameter(zeros(1, heads, headDim, headDim, device: device), requires_grad: true);
         this.dropout = dropout;
         RegisterComponents();
     }

@@ -137,6 +137,18 @@ public sealed class DevicePlacement : IEquatable<DevicePlacement>
     public Tensor FromArray(double[] data, long[] shape, ScalarType dtype = ScalarType.Float64) =>
         tensor(data, shape, dtype, device: Device);
 
+    /// <summary>
+    /// Waits for every queued kernel on this CUDA device (a no-op on the CPU). Timing code calls it before each read of
+    /// the clock: CUDA ops are asynchronous, so without it a timer measures the launch, not the work.
+    /// </summary>
+    public void Synchronize()
+    {
+        if (IsCuda)
+        {
+            torch.cuda.synchronize(Device);
+        }
+    }
+
     /// <inheritdoc />
     public bool Equals(DevicePlacement? other) => other is not null && other.Type == Type && other.Index == Index;
 

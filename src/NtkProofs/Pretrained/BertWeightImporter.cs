@@ -36,7 +36,7 @@ public static class BertWeightImporter
         foreach (var (name, parameter) in parameters)
         {
             var w = weights[name];
-            using var source = tensor(w.Data, w.Shape, dtype: ScalarType.Float32);
+            using var source = tensor(w.Data, w.Shape, dtype: ScalarType.Float32, device: parameter.device);
             parameter.copy_(source);
         }
     }

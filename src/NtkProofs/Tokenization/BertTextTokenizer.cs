@@ -57,9 +57,10 @@ public sealed class BertTextTokenizer
     /// <summary>Tokenizes and pads a batch of texts.</summary>
     /// <param name="texts">The texts.</param>
     /// <param name="maxLength">Maximum length per text including the special tokens.</param>
-    public TokenBatch EncodeBatch(IReadOnlyList<string> texts, int maxLength)
+    /// <param name="device">Where the batch's tensors live (null: TorchSharp's default device, the CPU unless changed).</param>
+    public TokenBatch EncodeBatch(IReadOnlyList<string> texts, int maxLength, TorchSharp.torch.Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        return TokenBatch.FromSequences(texts.Select(t => Encode(t, maxLength)).ToList(), PadId);
+        return TokenBatch.FromSequences(texts.Select(t => Encode(t, maxLength)).ToList(), PadId, device);
     }
 }

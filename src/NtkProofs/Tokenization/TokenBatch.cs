@@ -39,7 +39,8 @@ public sealed class TokenBatch : IDisposable
     /// <summary>Builds a batch from id lists, padding with <paramref name="padId"/> to the longest.</summary>
     /// <param name="sequences">Token ids per example (already with special tokens).</param>
     /// <param name="padId">The padding id.</param>
-    public static TokenBatch FromSequences(IReadOnlyList<IReadOnlyList<int>> sequences, int padId)
+    /// <param name="device">Where the tensors live (null: TorchSharp's default device, the CPU unless changed).</param>
+    public static TokenBatch FromSequences(IReadOnlyList<IReadOnlyList<int>> sequences, int padId, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         if (sequences.Count == 0)
@@ -60,7 +61,7 @@ public sealed class TokenBatch : IDisposable
             }
         }
 
-        return new TokenBatch(tensor(ids, [sequences.Count, length]), tensor(mask, [sequences.Count, length]));
+        return new TokenBatch(tensor(ids, [sequences.Count, length], device: device), tensor(mask, [sequences.Count, length], device: device));
     }
 
     /// <inheritdoc />

@@ -32,10 +32,10 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         : base(nameof(BertEmbeddings))
     {
         ArgumentNullException.ThrowIfNull(config);
-        wordEmbeddings = nn.Embedding(config.VocabSize, config.HiddenSize);
-        positionEmbeddings = nn.Embedding(config.MaxPositions, config.HiddenSize);
-        tokenTypeEmbeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
-        layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        wordEmbeddings = nn.Embedding(config.VocabSize, config.HiddenSize, device: CPU);
+        positionEmbeddings = nn.Embedding(config.MaxPositions, config.HiddenSize, device: CPU);
+        tokenTypeEmbeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize, device: CPU);
+        layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps, device: CPU);
         dropout = nn.Dropout(config.HiddenDropout);
         maxPositions = config.MaxPositions;
         RegisterComponents();

@@ -14,7 +14,7 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
         : base(nameof(BertIntermediate))
     {
         ArgumentNullException.ThrowIfNull(config);
-        dense = nn.Linear(config.HiddenSize, config.IntermediateSize);
+        dense = nn.Linear(config.HiddenSize, config.IntermediateSize, device: CPU);
         RegisterComponents();
     }
 

@@ -20,8 +20,8 @@ public sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
         : base(nameof(BertOutput))
     {
         ArgumentNullException.ThrowIfNull(config);
-        dense = nn.Linear(config.IntermediateSize, config.HiddenSize);
-        layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        dense = nn.Linear(config.IntermediateSize, config.HiddenSize, device: CPU);
+        layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps, device: CPU);
         dropout = nn.Dropout(config.HiddenDropout);
         RegisterComponents();
     }

@@ -26,9 +26,9 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         : base(nameof(BertSelfAttention))
     {
         ArgumentNullException.ThrowIfNull(config);
-        query = nn.Linear(config.HiddenSize, config.HiddenSize);
-        key = nn.Linear(config.HiddenSize, config.HiddenSize);
-        value = nn.Linear(config.HiddenSize, config.HiddenSize);
+        query = nn.Linear(config.HiddenSize, config.HiddenSize, device: CPU);
+        key = nn.Linear(config.HiddenSize, config.HiddenSize, device: CPU);
+        value = nn.Linear(config.HiddenSize, config.HiddenSize, device: CPU);
         heads = config.NumHeads;
         headDim = config.HeadDim;
         this.layerIndex = layerIndex;

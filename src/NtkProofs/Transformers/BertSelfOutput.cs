@@ -20,8 +20,8 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
         : base(nameof(BertSelfOutput))
     {
         ArgumentNullException.ThrowIfNull(config);
-        dense = nn.Linear(config.HiddenSize, config.HiddenSize);
-        layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        dense = nn.Linear(config.HiddenSize, config.HiddenSize, device: CPU);
+        layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps, device: CPU);
         dropout = nn.Dropout(config.HiddenDropout);
         RegisterComponents();
     }

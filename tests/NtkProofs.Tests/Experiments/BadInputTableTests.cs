@@ -160,7 +160,9 @@ public sealed class BadInputTableTests : IDisposable
         return data;
     }
 
-    private void WriteInputs(string dir)
+    /// <summary>Valid kernel inputs (X, P, A of a fixed-value model, n = 5, d = 3, m = 40) in <paramref name="dir"/>.</summary>
+    /// <param name="dir">The folder (created).</param>
+    internal static void WriteInputs(string dir)
     {
         Directory.CreateDirectory(dir);
         var spec = PrefixModelSpec.Create(ValuePath.FixedValue, 3, 40, 0.7, 2);
@@ -171,7 +173,9 @@ public sealed class BadInputTableTests : IDisposable
         NpyFile.Write(Path.Combine(dir, "A.npy"), NpyArray.FromTensor(model.Values!));
     }
 
-    private static void WriteAttentionInputs(string dir)
+    /// <summary>Valid attention inputs (X, WQ, WK, WV, P; L = 6, D = 5, m = 40) in <paramref name="dir"/>.</summary>
+    /// <param name="dir">The folder (created).</param>
+    internal static void WriteAttentionInputs(string dir)
     {
         Directory.CreateDirectory(dir);
         using var generator = new Generator(11);

@@ -1,5 +1,6 @@
 using NtkProofs.Experiments.Cli;
 using NtkProofs.Experiments.Commands;
+using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.Sweeps;
 
 namespace NtkProofs.Tests.Experiments;
@@ -12,10 +13,12 @@ public sealed class DeviceSupportTests
     {
         var experiments = ExperimentRegistry.All;
         SweepCommand.RequireDeviceSupport("cpu", experiments);
-        var e = Assert.Throws<CliInputException>(() => SweepCommand.RequireDeviceSupport("cuda", experiments));
-        Assert.Contains("released-defects", e.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("kernel-concentration", e.Message, StringComparison.Ordinal);
         SweepCommand.RequireDeviceSupport("cuda:1", experiments.Where(x => x.SupportsCuda));
+        var cpuOnly = experiments.Where(x => !x.SupportsCuda).ToList();
+        var e = Assert.Throws<CliInputException>(() => SweepCommand.RequireDeviceSupport("cuda", [.. cpuOnly, new CpuOnlyExperiment()]));
+        Assert.Contains(CpuOnlyExperiment.ExperimentName, e.Message, StringComparison.Ordinal);
+        Assert.All(cpuOnly, x => Assert.Contains(x.Name, e.Message, StringComparison.Ordinal));
+        Assert.DoesNotContain("kernel-concentration", e.Message, StringComparison.Ordinal);
         Assert.Contains("use --device cpu", e.Message, StringComparison.Ordinal);
     }
 
@@ -53,5 +56,19 @@ public sealed class DeviceSupportTests
             Assert.Equal(ExitCodes.BadInput, CliRunner.Run(["device", "--device", "cuda:3"], new StringWriter(), stderr));
             Assert.Contains("--device cuda:3: CUDA is not available", stderr.ToString(), StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>An experiment that does not support CUDA (the registry may have none left).</summary>
+    private sealed class CpuOnlyExperiment : TypedExperiment<double>
+    {
+        public const string ExperimentName = "cpu-only-fake";
+
+        public override string Name => ExperimentName;
+
+        public override string Description => "a CPU-only stand-in";
+
+        public override IReadOnlyList<ParameterSpec> Parameters { get; } = [];
+
+        public override double Measure(SweepPoint point, ExperimentContext context) => 0;
     }
 }

@@ -5,6 +5,7 @@ using NtkProofs.IO;
 using NtkProofs.Numerics;
 using NtkProofs.Pretrained;
 using NtkProofs.Tokenization;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NtkProofs.Adapters.Verification;
@@ -27,7 +28,11 @@ public static class AdapterVerifier
     /// <param name="directory">The adapter folder.</param>
     /// <param name="encoder">The base encoder to check against.</param>
     /// <param name="tolerance">Agreement required of the recomputed probe logits.</param>
-    public static AdapterVerification Verify(string directory, EncoderSource encoder, Tolerance tolerance)
+    /// <param name="placement">
+    /// Where the probe forward runs (null: the CPU). Loading, the fingerprint and the Theorem B check run on the CPU copy;
+    /// only the probe's forward pass (the recomputed logits) moves to this device, and its logits come back to the CPU.
+    /// </param>
+    public static AdapterVerification Verify(string directory, EncoderSource encoder, Tolerance tolerance, DevicePlacement? placement = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(encoder);
@@ -76,7 +81,7 @@ public static class AdapterVerifier
             bool loaded = load.Status == AdapterCheckStatus.Passed;
             checks.Add(loaded ? Finite(model) : NotRun("finite weights"));
             checks.Add(loaded || model.Adapter is not NtkAttentionAdapter ? NonNegativeK(model, PrefixBoundCheck.Applies(config, directory)) : NotRun("k >= 0"));
-            checks.Add(loaded ? Probe(model, probe, savedLogits, encoder, tolerance) : NotRun("probe outputs reproduced"));
+            checks.Add(loaded ? Probe(model, probe, savedLogits, encoder, tolerance, placement ?? DevicePlacement.Cpu) : NotRun("probe outputs reproduced"));
             checks.Add(PrefixBoundCheck.Check(config, directory, loaded ? model : null, probe));
             return new AdapterVerification(directory, config.Method, checks);
         }
@@ -225,7 +230,7 @@ public static class AdapterVerifier
             : new(Name, AdapterCheckStatus.Failed, string.Create(CultureInfo.InvariantCulture, $"smallest k {min:E3}{(finite ? string.Empty : ", non-finite values")}"));
     }
 
-    private static AdapterCheck Probe(AdaptedClassifier model, TokenBatch probe, Tensor saved, EncoderSource encoder, Tolerance tolerance)
+    private static AdapterCheck Probe(AdaptedClassifier model, TokenBatch probe, Tensor saved, EncoderSource encoder, Tolerance tolerance, DevicePlacement placement)
     {
         const string Name = "probe outputs reproduced";
         var ids = probe.InputIds;
@@ -246,10 +251,21 @@ public static class AdapterVerifier
         }
 
         model.eval();
+        double[] actual;
+        model.to(placement.Device);
+        try
+        {
+            using var forwardScope = NewDisposeScope();
+            using var noGrad = no_grad();
+            actual = model.forward(placement.Place(ids), placement.Place(mask)).cpu().to_type(ScalarType.Float64).data<double>().ToArray();
+        }
+        finally
+        {
+            model.to(CPU);   // the later checks read the CPU copy
+        }
+
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var actual = model.forward(ids, mask).to_type(ScalarType.Float64).data<double>().ToArray();
-        var expected = saved.to_type(ScalarType.Float64).data<double>().ToArray();
+        var expected = saved.cpu().to_type(ScalarType.Float64).data<double>().ToArray();
         var comparison = tolerance.Compare(actual, expected);
         return new(Name, comparison.Passed ? AdapterCheckStatus.Passed : AdapterCheckStatus.Failed, string.Create(CultureInfo.InvariantCulture, $"{ids.shape[0]} sentences of up to {ids.shape[1]} tokens: {comparison}"));
     }

@@ -27,8 +27,8 @@ public sealed class LoraDelta : nn.Module<Tensor, Tensor>
         : base(nameof(LoraDelta))
     {
         ArgumentNullException.ThrowIfNull(config);
-        loraA = nn.Linear(inFeatures, config.Rank, hasBias: false);
-        loraB = nn.Linear(config.Rank, outFeatures, hasBias: false);
+        loraA = nn.Linear(inFeatures, config.Rank, hasBias: false, device: CPU);
+        loraB = nn.Linear(config.Rank, outFeatures, hasBias: false, device: CPU);
         using (no_grad())
         {
             nn.init.kaiming_uniform_(loraA.weight, a: Math.Sqrt(5));

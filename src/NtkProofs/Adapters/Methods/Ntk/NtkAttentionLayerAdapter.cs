@@ -57,15 +57,15 @@ public sealed class NtkAttentionLayerAdapter : LayerAdapter
         int h = baseConfig.NumHeads, d = baseConfig.HeadDim, r = config.FeatureDimensionFor(d);
         featureMap = config.CreateFeatureMap(d, layerIndex);
         double raw = config.KParameterization == KParameterization.Softplus ? InverseSoftplus(config.KInit) : config.KInit;
-        kappa = new Parameter(full(h, r, raw, dtype: ScalarType.Float32));
+        kappa = new Parameter(full(h, r, raw, dtype: ScalarType.Float32, device: CPU));
         if (config.Rank is { } s)
         {
-            zA = new Parameter(randn(h, r, s, dtype: ScalarType.Float32).mul_(config.ZAInitStd));
-            zB = new Parameter(zeros(h, s, d, dtype: ScalarType.Float32));
+            zA = new Parameter(randn(h, r, s, dtype: ScalarType.Float32, device: CPU).mul_(config.ZAInitStd));
+            zB = new Parameter(zeros(h, s, d, dtype: ScalarType.Float32, device: CPU));
         }
         else
         {
-            zFull = new Parameter(zeros(h, r, d, dtype: ScalarType.Float32));
+            zFull = new Parameter(zeros(h, r, d, dtype: ScalarType.Float32, device: CPU));
         }
 
         RegisterComponents();

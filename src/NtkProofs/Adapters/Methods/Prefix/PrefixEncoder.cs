@@ -43,13 +43,13 @@ public sealed class PrefixEncoder : nn.Module
         if (config.PrefixProjection)
         {
             int e = config.EncoderWidth(tokenDim);
-            embedding = nn.Embedding(length, tokenDim);
-            transformIn = nn.Linear(tokenDim, e);
-            transformOut = nn.Linear(e, allLayers);
+            embedding = nn.Embedding(length, tokenDim, device: CPU);
+            transformIn = nn.Linear(tokenDim, e, device: CPU);
+            transformOut = nn.Linear(e, allLayers, device: CPU);
         }
         else
         {
-            embedding = nn.Embedding(length, allLayers);
+            embedding = nn.Embedding(length, allLayers, device: CPU);
         }
 
         RegisterComponents();
