@@ -57,8 +57,22 @@ public static class EmpiricalKernel
         using var scope = NewDisposeScope();
         int n = (int)x.shape[0], m = model.Spec.PrefixLength, d = model.Spec.InputDim, c = model.Spec.OutputDim;
         bool separate = model.Spec.ValuePath == ValuePath.SeparateValue;
-        var (keyGramData, weightGramData) = FusedCpuKernel.Grams(
-            Values(x), Values(model.Prefix), Values(model.ValueMatrix), n, d, m, c, separate, NtkProofs.Numerics.TorchRuntime.Threads);
+        var inputs = Rent(x);
+        var prefix = Rent(model.Prefix);
+        var values = Rent(model.ValueMatrix);
+        double[] keyGramData;
+        double[]? weightGramData;
+        try
+        {
+            (keyGramData, weightGramData) = FusedCpuKernel.Grams(inputs, prefix, values, n, d, m, c, separate, NtkProofs.Numerics.TorchRuntime.Threads);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(inputs);
+            System.Buffers.ArrayPool<double>.Shared.Return(prefix);
+            System.Buffers.ArrayPool<double>.Shared.Return(values);
+        }
+
         var keyGram = tensor(keyGramData, [n * c, n * c], ScalarType.Float64, x.device);
         var kernel = keyGram.mul_(kron(x.mm(x.t()), ones(c, c, dtype: ScalarType.Float64, device: x.device)));
         if (weightGramData is not null)
@@ -121,10 +135,13 @@ public static class EmpiricalKernel
         return kernel.MoveToOuterDisposeScope();
     }
 
-    private static double[] Values(Tensor t)
+    // A pooled copy of a float64 CPU tensor's elements (one memory copy; TensorAccessor.ToArray copies element by element).
+    private static double[] Rent(Tensor t)
     {
         using var contiguous = t.detach().contiguous();
-        return contiguous.data<double>().ToArray();
+        var array = System.Buffers.ArrayPool<double>.Shared.Rent((int)contiguous.numel());
+        System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(contiguous.bytes).CopyTo(array);
+        return array;
     }
 
     /// <summary>The number of prefix rows per block: the (n c) x block factor stays within <see cref="BlockElements"/>.</summary>

@@ -63,16 +63,22 @@ internal static class FusedCpuKernel
 
         // Pass 1: per part, the running max, sum and weighted value sums of every sample.
         var stats = new Statistics[parts];
-        Parallel.For(0, parts, options, t => stats[t] = Statistics.Of(xt, prefix, values, nPad, d, c, ranges[t].Start, ranges[t].End));
+        Parallel.For(0, parts, options, () => new double[Block * nPad], (t, _, logits) =>
+        {
+            stats[t] = Statistics.Of(xt, prefix, values, nPad, d, c, ranges[t].Start, ranges[t].End, logits);
+            return logits;
+        }, _ => { });
         var (shift, mean) = Statistics.Merge(stats, n, nPad, c, m);
 
         // Pass 2: per part, the Gram products of its blocks.
         var keyParts = new double[parts][];
         var weightParts = new double[parts][];
-        Parallel.For(0, parts, options, t =>
+        // Scratch buffers (a block of logits and of the factor, 128 KiB each at n = 64) per worker thread, not per part.
+        Parallel.For(0, parts, options, () => (Logits: new double[Block * nPad], Factor: new double[Block * rowsPad]), (t, _, buffers) =>
         {
-            (keyParts[t], weightParts[t]) = GramPart(xt, prefix, values, shift, mean, n, nPad, d, c, rowsPad, ranges[t].Start, ranges[t].End, withWeightGram);
-        });
+            (keyParts[t], weightParts[t]) = GramPart(xt, prefix, values, shift, mean, n, nPad, d, c, rowsPad, ranges[t].Start, ranges[t].End, withWeightGram, buffers.Logits, buffers.Factor);
+            return buffers;
+        }, _ => { });
 
         var keyGram = Assemble(keyParts, rows, rowsPad);
         var weightGram = withWeightGram ? Assemble(weightParts, n, nPad) : null;
@@ -165,12 +171,10 @@ internal static class FusedCpuKernel
     // One part of pass 2: for each block, factor[r][(i, l)] = sqrt(m) S_ir (value_rl - mu_il) and weights[r][i] = sqrt(m) S_ir,
     // folded into the upper triangles of keyGram (rowsPad^2) and weightGram (nPad^2).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double[] KeyGram, double[] WeightGram) GramPart(double[] xt, double[] prefix, double[] values, double[] shift, double[] mean, int n, int nPad, int d, int c, int rowsPad, int start, int end, bool withWeightGram)
+    private static (double[] KeyGram, double[] WeightGram) GramPart(double[] xt, double[] prefix, double[] values, double[] shift, double[] mean, int n, int nPad, int d, int c, int rowsPad, int start, int end, bool withWeightGram, double[] logits, double[] factor)
     {
         var keyGram = new double[rowsPad * rowsPad];
         var weightGram = withWeightGram ? new double[nPad * nPad] : [];
-        var logits = new double[Block * nPad];
-        var factor = new double[Block * rowsPad];
         ref double lr = ref MemoryMarshal.GetArrayDataReference(logits);
         ref double sr = ref MemoryMarshal.GetArrayDataReference(shift);
         for (int blockStart = start; blockStart < end; blockStart += Block)
@@ -297,12 +301,11 @@ internal static class FusedCpuKernel
         public double[] Weighted { get; }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static Statistics Of(double[] xt, double[] prefix, double[] values, int nPad, int d, int c, int start, int end)
+        public static Statistics Of(double[] xt, double[] prefix, double[] values, int nPad, int d, int c, int start, int end, double[] logits)
         {
             var max = Enumerable.Repeat(double.NegativeInfinity, nPad).ToArray();
             var sum = new double[nPad];
             var weighted = new double[c * nPad];
-            var logits = new double[Block * nPad];
             ref double lr = ref MemoryMarshal.GetArrayDataReference(logits);
             ref double mr = ref MemoryMarshal.GetArrayDataReference(max);
             ref double sr = ref MemoryMarshal.GetArrayDataReference(sum);
@@ -327,15 +330,32 @@ internal static class FusedCpuKernel
                         (Vector256.LoadUnsafe(ref wr, (nuint)((l * nPad) + i)) * rescale).StoreUnsafe(ref wr, (nuint)((l * nPad) + i));
                     }
 
-                    for (int r = 0; r < count; r++)
+                    if (c == 1)
                     {
-                        var e = VectorExp.Exp(Vector256.LoadUnsafe(ref lr, (nuint)((r * nPad) + i)) - blockMax);
-                        s += e;
-                        int row = blockStart + r;
-                        for (int l = 0; l < c; l++)
+                        // One output: the weighted sum stays in a register.
+                        var w = Vector256.LoadUnsafe(ref wr, (nuint)i);
+                        ref double vr = ref MemoryMarshal.GetArrayDataReference(values);
+                        for (int r = 0; r < count; r++)
                         {
-                            var w = Vector256.LoadUnsafe(ref wr, (nuint)((l * nPad) + i));
-                            Vector256.FusedMultiplyAdd(e, Vector256.Create(values[(row * c) + l]), w).StoreUnsafe(ref wr, (nuint)((l * nPad) + i));
+                            var e = VectorExp.Exp(Vector256.LoadUnsafe(ref lr, (nuint)((r * nPad) + i)) - blockMax);
+                            s += e;
+                            w = Vector256.FusedMultiplyAdd(e, Vector256.Create(Unsafe.Add(ref vr, (nuint)(blockStart + r))), w);
+                        }
+
+                        w.StoreUnsafe(ref wr, (nuint)i);
+                    }
+                    else
+                    {
+                        for (int r = 0; r < count; r++)
+                        {
+                            var e = VectorExp.Exp(Vector256.LoadUnsafe(ref lr, (nuint)((r * nPad) + i)) - blockMax);
+                            s += e;
+                            int row = blockStart + r;
+                            for (int l = 0; l < c; l++)
+                            {
+                                var w = Vector256.LoadUnsafe(ref wr, (nuint)((l * nPad) + i));
+                                Vector256.FusedMultiplyAdd(e, Vector256.Create(values[(row * c) + l]), w).StoreUnsafe(ref wr, (nuint)((l * nPad) + i));
+                            }
                         }
                     }
 
