@@ -21,6 +21,22 @@ public static class FineTuningRuns
         ];
     }
 
+    /// <summary>
+    /// <see cref="Of"/> plus the runs of issue 10's ablation configs (C19, C20): <see cref="FineTuningCriteria.AblationConfig"/>
+    /// (protocol points) and <see cref="FineTuningCriteria.LearningRateConfig"/> (single runs).
+    /// </summary>
+    /// <param name="inputs">The claim inputs.</param>
+    public static IReadOnlyList<FinetuneRun> WithAblations(ClaimInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return
+        [
+            .. Of(inputs),
+            .. (inputs.Results<FinetuneProtocolRecord>(FineTuningCriteria.AblationConfig) ?? []).SelectMany(r => r.Result.Runs),
+            .. (inputs.Results<FinetuneRun>(FineTuningCriteria.LearningRateConfig) ?? []).Select(r => r.Result),
+        ];
+    }
+
     /// <summary>The protocol points (empty when the protocol config did not run).</summary>
     /// <param name="inputs">The claim inputs.</param>
     public static IReadOnlyList<FinetuneProtocolRecord> Protocol(ClaimInputs inputs)
