@@ -26,7 +26,8 @@ public static class FineTuneRunner
     /// <param name="progress">Callbacks (optional).</param>
     /// <param name="examples">The task's examples; null to load them with <see cref="PatternCorpus"/>.</param>
     /// <param name="encoder">The base encoder; null for <see cref="EncoderSource.MiniLm"/>.</param>
-    public static FineTuneResult Run(FineTuneConfig config, string adapterDirectory, FineTuneProgress? progress = null, IReadOnlyList<LabeledSentence>? examples = null, EncoderSource? encoder = null)
+    /// <param name="initialize">Called once on the built model before the first step (e.g. an adapter initialized from a trained prefix, <see cref="PrefixConversion"/>); null for the method's own init.</param>
+    public static FineTuneResult Run(FineTuneConfig config, string adapterDirectory, FineTuneProgress? progress = null, IReadOnlyList<LabeledSentence>? examples = null, EncoderSource? encoder = null, Action<AdaptedClassifier>? initialize = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         encoder ??= EncoderSource.MiniLm;
@@ -58,6 +59,7 @@ public static class FineTuneRunner
         }
 
         using var model = new AdaptedClassifier(bert, adapter, numLabels: 2);
+        initialize?.Invoke(model);
         var summary = model.Summary();
         progress.Status?.Invoke(summary.ToString());
 

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using NtkProofs.Adapters;
+using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.FineTuning;
 using NtkProofs.Experiments.Reports.Claims.FineTuning;
 using NtkProofs.Experiments.Reports.Ledger;
@@ -83,5 +85,20 @@ public class C19LowRankJustifiedTests
         var c = Assert.Single(e.Accuracy);
         Assert.Equal(4, c.Rank);
         Assert.Equal(2, c.Comparison!.Seeds);
+    }
+
+    [Fact]
+    public void Committed_fine_tuning_lines_without_spectra_still_parse_and_leave_C19_and_C20_inconclusive()
+    {
+        string folder = Path.Combine(NtkProofs.Experiments.Cli.RepositoryPaths.Root(), "reports", "data");
+        var runs = new[] { "finetune.jsonl", "finetune-ntk.jsonl" }.Select(f => Path.Combine(folder, f)).Where(File.Exists)
+            .SelectMany(File.ReadLines).Where(l => l.Length > 0)
+            .Select(l => ResultJson.Read<FinetuneRun>((JsonObject)JsonNode.Parse(l)!["result"]!)).ToList();
+        Assert.NotEmpty(runs);
+        Assert.All(runs, r => Assert.Equal(string.Empty, r.Init));
+        var c19 = C19LowRankJustified.Decide(C19LowRankJustified.Gather(runs));
+        Assert.Equal(Verdict.Inconclusive, c19.Verdict);
+        Assert.Contains("finetune-ablations.json", c19.Decider, StringComparison.Ordinal);
+        Assert.Equal(Verdict.Inconclusive, C20Robustness.Decide(C20Robustness.Gather(runs)).Verdict);
     }
 }
