@@ -44,10 +44,10 @@ public sealed class C20Robustness : IClaim
     public static IReadOnlyList<string> Axes { get; } = [AxisR, AxisS, AxisKInit, AxisLearningRate];
 
     /// <summary>The command that decides the row.</summary>
-    public const string DecisiveCommand = "./ntkproofs sweep finetune-protocol --config experiments/configs/decisive/finetune-ablations.json and ./ntkproofs sweep finetune --config experiments/configs/decisive/finetune-ablations-lr.json (5 seeds each)";
+    public const string DecisiveCommand = "./ntkproofs sweep finetune-protocol --config experiments/configs/decisive/finetune-ablations.json, ./ntkproofs sweep finetune --config experiments/configs/decisive/finetune-ablations-lr.json and ./ntkproofs sweep prefix-to-ntk --config experiments/configs/decisive/prefix-to-ntk.json (5 seeds each)";
 
     /// <summary>The rule.</summary>
-    public static readonly string Rule = F($"per axis ({string.Join(", ", Axes)}) and family of runs equal in every other setting: each value minus the family's best value (highest mean test accuracy), 95% paired-bootstrap CI over seeds and test examples; harmless if CI low > -{MarginPoints:G} points, harmful if CI high < -{MarginPoints:G}, undecided otherwise or with < {FineTuningCriteria.MinimumSeeds} seeds. An axis is robust if every value of every family is harmless, sensitive if some value is harmful. Supported if all four axes are robust; supported with caveat if r, s and k init are robust and only the learning rate is sensitive (robust once the rate is tuned, as for every method); not supported if r, s or k init is sensitive; else inconclusive (an axis unmeasured or undecided), saying what would decide. k init = k(P) (the closed form of a prefix) is not a sweep value: it needs the prefix-conversion experiment");
+    public static readonly string Rule = F($"per axis ({string.Join(", ", Axes)}) and family of runs equal in every other setting: each value minus the family's best value (highest mean test accuracy), 95% paired-bootstrap CI over seeds and test examples; harmless if CI low > -{MarginPoints:G} points, harmful if CI high < -{MarginPoints:G}, undecided otherwise or with < {FineTuningCriteria.MinimumSeeds} seeds. An axis is robust if every value of every family is harmless, sensitive if some value is harmful. Supported if all four axes are robust; supported with caveat if r, s and k init are robust and only the learning rate is sensitive (robust once the rate is tuned, as for every method); not supported if r, s or k init is sensitive; else inconclusive (an axis unmeasured or undecided), saying what would decide. k init = k(P): NTK-Attention initialized from a trained P-Tuning v2 prefix (Z(P), k(P); prefix-to-ntk) against fresh runs of the same feature, s, schedule, rate and test set");
 
     /// <inheritdoc />
     public string Id => "C20";
@@ -135,6 +135,24 @@ public sealed class C20Robustness : IClaim
         families.AddRange(Families(AxisS, ntk, ["ntk_rank"], r => r.NtkRank == 0 ? "full" : F($"{r.NtkRank}"), r => r.NtkRank == 0 ? double.MaxValue : r.NtkRank));
         families.AddRange(Families(AxisKInit, ntk, ["ntk_k_init"], r => F($"{KInit(r):G3}"), KInit));
         families.AddRange(Families(AxisLearningRate, ntk, ["lr", "lr_grid"], r => F($"{r.LearningRate:G3}"), r => r.LearningRate));
+
+        // k init = k(P): an adapter initialized from a trained prefix (Z(P), k(P)) against fresh ones of the same feature, s,
+        // schedule, rate and test set (the conversion experiment and finetune-ablations-lr.json share them in the decisive profile).
+        var converted = runs.Where(r => r.Method == NtkAttentionAdapterConfig.MethodName && r.Init.Length > 0).ToList();
+        foreach (var g in converted.GroupBy(r => (r.Task, r.Feature, r.NtkRank, r.Schedule, r.LearningRate, r.TestExamples, r.Init)).OrderBy(g => g.Key.Task, StringComparer.Ordinal).ThenBy(g => g.Key.Feature, StringComparer.Ordinal).ThenBy(g => g.Key.Init, StringComparer.Ordinal))
+        {
+            var fresh = ntk.Where(r => (r.Task, r.Feature, r.NtkRank, r.Schedule, r.LearningRate, r.TestExamples) == (g.Key.Task, g.Key.Feature, g.Key.NtkRank, g.Key.Schedule, g.Key.LearningRate, g.Key.TestExamples)).ToList();
+            if (fresh.Count == 0)
+            {
+                continue;
+            }
+
+            string kP = "k(P), Z(P) " + g.Key.Init;
+            var values = new[] { (Value: kP, Runs: g.ToList()) }.Concat(fresh.GroupBy(r => F($"{KInit(r):G3}")).Select(v => (Value: v.Key, Runs: v.ToList()))).ToList();
+            var best = values.MaxBy(v => v.Runs.Average(r => r.TestAccuracy));
+            families.Add(new C20Family(AxisKInit, F($"{g.Key.Task}, {g.First().Settings}, {g.Key.Schedule}"), best.Value, [.. values.Where(v => v.Value != best.Value).Select(v => (v.Value, PairedRuns.Compare(v.Runs, best.Runs)))]));
+        }
+
         return new C20Evidence(families);
     }
 

@@ -30,8 +30,11 @@ public static class FineTuningCriteria
     /// <summary>Config of the learning-rate axis of C20: fixed rates, 5 seeds (profile <c>decisive</c>).</summary>
     public const string LearningRateConfig = "finetune-ablations-lr";
 
+    /// <summary>Config of the prefix -&gt; NTK-Attention conversion (C20's k init = k(P); profile <c>decisive</c>).</summary>
+    public const string ConversionConfig = "prefix-to-ntk";
+
     /// <summary>Every fine-tuning config C19 and C20 read (those of C9-C11 and the ablations).</summary>
-    public static IReadOnlyList<string> AblationConfigs { get; } = [BaselineConfig, NtkConfig, ProtocolConfig, AblationConfig, LearningRateConfig];
+    public static IReadOnlyList<string> AblationConfigs { get; } = [BaselineConfig, NtkConfig, ProtocolConfig, AblationConfig, LearningRateConfig, ConversionConfig];
 
     /// <summary>Every fine-tuning config the claims read.</summary>
     public static IReadOnlyList<string> Configs { get; } = [BaselineConfig, NtkConfig, ProtocolConfig];

@@ -78,4 +78,23 @@ public class C20RobustnessTests
         Assert.Equal(-20, comparison!.Difference.Estimate, 6);
         Assert.Equal(Verdict.NotSupported, C20Robustness.Decide(e).Verdict);
     }
+
+    [Fact]
+    public void An_adapter_initialized_from_a_prefix_is_the_k_P_value_of_the_k_init_axis_next_to_fresh_runs_of_the_same_schedule()
+    {
+        static FinetuneRun Run(string init, long seed, string correct) =>
+            new("polarity", "ntk", "elu1, full Z", init.Length > 0 ? "{\"prefix_length\":10}" : "{\"lr\":0.001}", seed, 0, "elu1",
+                correct.Count(c => c == '1') / (double)correct.Length, 0.8, 100, 1000, 100, 0.1, 500, 400, 10, 0.4, 10, "10 steps", 1e-3, correct.Length)
+            { TestCorrect = correct, Init = init };
+
+        string a = new string('1', 80) + new string('0', 20), b = new string('1', 79) + new string('0', 21);
+        var e = C20Robustness.Gather([Run("from P-Tuning v2 m = 10", 1, a), Run("from P-Tuning v2 m = 10", 2, a), Run(string.Empty, 1, b), Run(string.Empty, 2, b)]);
+        var f = Assert.Single(e.Families);
+        Assert.Equal(C20Robustness.AxisKInit, f.Axis);
+        Assert.Equal("k(P), Z(P) from P-Tuning v2 m = 10", f.Best);
+        var (value, comparison) = Assert.Single(f.Others);
+        Assert.Equal("0.001", value);
+        Assert.Equal(2, comparison!.Seeds);
+        Assert.Equal(-1, comparison.Difference.Estimate, 6);
+    }
 }
