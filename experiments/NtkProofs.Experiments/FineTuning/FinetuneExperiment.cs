@@ -152,9 +152,11 @@ public sealed class FinetuneExperiment : TypedExperiment<FinetuneRun>
         var examples = loadExamples(config.TaskKind);
         string adapterDirectory = Path.Combine(Path.GetTempPath(), "ntkproofs-finetune-" + point.Key + "-" + Guid.NewGuid().ToString("N")[..8]);
         FineTuneResult result;
+        IReadOnlyList<ZSpectrum> spectra;
         try
         {
             result = FineTuneRunner.Run(config, adapterDirectory, examples: examples, encoder: encoder, placement: context.Placement);
+            spectra = ZSpectra.FromCheckpoint(adapterDirectory, config.ToAdapterConfig(), encoder.Config);
         }
         finally
         {
@@ -166,7 +168,7 @@ public sealed class FinetuneExperiment : TypedExperiment<FinetuneRun>
 
         var key = point.ToJson();
         key.Remove("seed");
-        return Record(key.ToJsonString(), config, result, encoder);
+        return Record(key.ToJsonString(), config, result, encoder) with { ZSpectra = ZSpectrum.Encode(spectra) };
     }
 
     /// <summary>The typed record of a finished run.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NtkProofs.Adapters;
 using NtkProofs.Data;
 using NtkProofs.Experiments.Reports.Claims;
 using NtkProofs.Experiments.Sweeps;
@@ -110,6 +111,7 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
         double seconds = 0;
         long stepsTaken = 0;
         var stepSeconds = new List<double>();
+        var spectra = new Dictionary<FineTuneResult, string>(ReferenceEqualityComparer.Instance); // C19: read before the folder goes
         var outcome = FineTuneProtocol.Run(baseConfig, settings, config =>
         {
             string dir = Path.Combine(Path.GetTempPath(), "ntkproofs-protocol-" + point.Key + "-" + Guid.NewGuid().ToString("N")[..8]);
@@ -119,6 +121,7 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
                 seconds += result.TotalSeconds;
                 stepsTaken += result.Steps.Count;
                 stepSeconds.AddRange(result.Steps.Skip(1).Select(s => s.Seconds));
+                spectra[result] = ZSpectrum.Encode(ZSpectra.FromCheckpoint(dir, config.ToAdapterConfig(), inner.Encoder.Config));
                 return result;
             }
             finally
@@ -131,7 +134,7 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
         });
 
         string key = point.ToJson().ToJsonString();
-        var runs = outcome.Finals.Select(r => FinetuneExperiment.Record(key, r.Config, r, inner.Encoder)).ToList();
+        var runs = outcome.Finals.Select(r => FinetuneExperiment.Record(key, r.Config, r, inner.Encoder) with { ZSpectra = spectra.GetValueOrDefault(r, string.Empty) }).ToList();
         var method = AdapterMethodsText(baseConfig);
         long testExamples = runs[0].TestExamples;
         stepSeconds.Sort();

@@ -108,6 +108,20 @@ public sealed record FinetuneRun(
     /// <summary>The trained adapter's <c>adapter_config.json</c> text.</summary>
     public string AdapterConfigText { get; init; } = string.Empty;
 
+    /// <summary>
+    /// Singular spectra of Z per layer and head (claim C19): the trained Z of a full-Z NTK-Attention run, or Z(P) of a
+    /// P-Tuning v2 run's prefix under elu1 features; empty for other runs and for records written before it was stored.
+    /// </summary>
+    /// <remarks>Stored as <see cref="ZSpectrum.Encode"/> text (empty when absent) so the record keeps value equality; read it with <see cref="Spectra"/>.</remarks>
+    public string ZSpectra { get; init; } = string.Empty;
+
+    /// <summary>The decoded <see cref="ZSpectra"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<ZSpectrum> Spectra => ZSpectrum.Decode(ZSpectra);
+
+    /// <summary>How the NTK-Attention state was initialized: empty for the default (Z = 0, k = k_init), else e.g. "from P-Tuning v2 m = 10" (issue 10's conversion).</summary>
+    public string Init { get; init; } = string.Empty;
+
     /// <summary>The display name of the method family.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string Family => FamilyName(Method);

@@ -33,7 +33,8 @@ public static class FineTuneRunner
     /// the same initialisation on every device; the adapter is saved from CPU copies (it loads on a CPU-only machine). The
     /// memory fields are the process RSS, which on CUDA does not include the GPU's memory.
     /// </param>
-    public static FineTuneResult Run(FineTuneConfig config, string adapterDirectory, FineTuneProgress? progress = null, IReadOnlyList<LabeledSentence>? examples = null, EncoderSource? encoder = null, DevicePlacement? placement = null)
+    /// <param name="initialize">Called once on the built model before the first step (e.g. an adapter initialized from a trained prefix, <see cref="PrefixConversion"/>); null for the method's own init.</param>
+    public static FineTuneResult Run(FineTuneConfig config, string adapterDirectory, FineTuneProgress? progress = null, IReadOnlyList<LabeledSentence>? examples = null, EncoderSource? encoder = null, DevicePlacement? placement = null, Action<AdaptedClassifier>? initialize = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         encoder ??= EncoderSource.MiniLm;
@@ -65,6 +66,7 @@ public static class FineTuneRunner
         }
 
         using var model = new AdaptedClassifier(bert, adapter, numLabels: 2);
+        initialize?.Invoke(model);
         var device = (placement ?? DevicePlacement.Cpu).Device;
         model.to(device);
         var summary = model.Summary();

@@ -42,8 +42,8 @@ public static class ClaimRegistry
                 new FineTuning.C11ParameterCounts(),
                 new Width.C14ParameterParity(),
                 new Width.C16InferenceOverhead(),
-                new PendingClaim("C19", "a low-rank Z is justified", "singular spectra and accuracy against s (issue 10)"),
-                new PendingClaim("C20", "NTK-Attention is robust to its hyperparameters", "accuracy against r, k init and learning rate (issue 10)"),
+                new FineTuning.C19LowRankJustified(),
+                new FineTuning.C20Robustness(),
             ]),
     ];
 

@@ -112,6 +112,25 @@ public sealed class FinetuneExperimentTests
         Assert.Equal(FinetuneExperiment.ParseFeature(feature).FeatureMap, adapter.FeatureMap);
         Assert.Equal(rank == 0 ? null : rank, adapter.Rank);
         Assert.Equal(feature.StartsWith("prf", StringComparison.Ordinal) ? 5 : null, adapter.FeatureSeed);
+
+        // C19: a full Z stores its singular spectrum per layer and head (2 x 4), a low-rank Z none.
+        Assert.Equal(rank == 0 ? 8 : 0, run.Spectra.Count);
+        Assert.All(run.Spectra, z => Assert.Equal((ZSpectrum.TrainedZ, feature, Math.Min(r, 4)), (z.Source, z.Feature, z.Dimension)));
+        Assert.Equal(run, ResultJson.Read<FinetuneRun>(ResultJson.Write(run)));
+    }
+
+    [Fact]
+    public void A_prefix_run_stores_the_spectra_of_its_closed_form_and_ntk_k_init_sets_k_init()
+    {
+        var prefix = Tiny().Measure(Point(("method", "prefix"), ("prefix_length", 2), ("steps", 1), ("batch", 8), ("max_length", 12), ("max_eval", 16), ("seed", 5)), new ExperimentContext(MasterSeed));
+        Assert.Equal(8, prefix.Spectra.Count);
+        Assert.All(prefix.Spectra, z => Assert.True(z.Source == ZSpectrum.PrefixZ && z.SingularValues[2] < 1e-6 * z.SingularValues[0], "Z(P) of m = 2 has rank <= 2"));
+
+        var config = Tiny().Resolve(Point(("method", "ntk"), ("ntk_k_init", 0.1)), MasterSeed);
+        Assert.Equal(0.1, ((NtkAttentionAdapterConfig)config.ToAdapterConfig()).KInit);
+        Assert.Equal(new NtkAttentionAdapterConfig().KInit, ((NtkAttentionAdapterConfig)Tiny().Resolve(Point(("method", "ntk")), MasterSeed).ToAdapterConfig()).KInit);
+        var e = Assert.Throws<ArgumentException>(() => Tiny().Resolve(Point(("method", "lora"), ("ntk_k_init", 0.1)), MasterSeed));
+        Assert.Contains("'ntk_k_init' = 0.1 does not apply to method 'lora'", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -73,6 +73,29 @@ public sealed class FinetuneProtocolExperimentTests
     }
 
     [Fact]
+    public void The_decisive_ablation_configs_plan_C20s_r_k_init_and_learning_rate_axes_with_five_seeds()
+    {
+        string folder = Path.Combine(NtkProofs.Experiments.Cli.RepositoryPaths.Root(), "experiments", "configs", "decisive");
+        var ablations = SweepConfig.Load(Path.Combine(folder, "finetune-ablations.json"));
+        Assert.IsType<FinetuneProtocolExperiment>(ablations.Experiment);
+        var points = ablations.Plan().Points.Select(p => p.Point).ToList();
+        Assert.Equal(21, points.Count); // 3 tasks x (5 r + 2 k init)
+        Assert.All(points, p => Assert.Equal(5, p.Int("seeds")));
+        Assert.Equal(["prf:128", "prf:16", "prf:256", "prf:32", "prf:64"], points.Select(p => p.Text("feature")).Where(f => f.StartsWith("prf", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal([0, 0.001, 0.1], points.Select(p => p.Real("ntk_k_init")).Distinct().Order());
+        foreach (var p in points)
+        {
+            var config = ((FinetuneProtocolExperiment)ablations.Experiment).InnerPoint(p);
+            Assert.Equal("ntk", config.Text("method"));
+        }
+
+        var lr = SweepConfig.Load(Path.Combine(folder, "finetune-ablations-lr.json"));
+        var lrPoints = lr.Plan().Points.Select(p => p.Point).ToList();
+        Assert.Equal(2 * 5 * 5, lrPoints.Count);
+        Assert.Equal(5, lrPoints.Select(p => p.Real("lr")).Distinct().Count());
+    }
+
+    [Fact]
     public void C10_prints_the_protocol_whether_or_not_it_ran()
     {
         string notRun = FineTuningRuns.ProtocolDetails([]);

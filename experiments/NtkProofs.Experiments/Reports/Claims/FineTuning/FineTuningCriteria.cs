@@ -24,6 +24,18 @@ public static class FineTuningCriteria
     /// <summary>Config of issue 10's protocol (every method, learning rates searched on validation, 5 seeds; profile <c>decisive</c>).</summary>
     public const string ProtocolConfig = "finetune-protocol";
 
+    /// <summary>Config of issue 10's ablations (C19, C20): prf r, k init, s under the protocol (profile <c>decisive</c>).</summary>
+    public const string AblationConfig = "finetune-ablations";
+
+    /// <summary>Config of the learning-rate axis of C20: fixed rates, 5 seeds (profile <c>decisive</c>).</summary>
+    public const string LearningRateConfig = "finetune-ablations-lr";
+
+    /// <summary>Config of the prefix -&gt; NTK-Attention conversion (C20's k init = k(P); profile <c>decisive</c>).</summary>
+    public const string ConversionConfig = "prefix-to-ntk";
+
+    /// <summary>Every fine-tuning config C19 and C20 read (those of C9-C11 and the ablations).</summary>
+    public static IReadOnlyList<string> AblationConfigs { get; } = [BaselineConfig, NtkConfig, ProtocolConfig, AblationConfig, LearningRateConfig, ConversionConfig];
+
     /// <summary>Every fine-tuning config the claims read.</summary>
     public static IReadOnlyList<string> Configs { get; } = [BaselineConfig, NtkConfig, ProtocolConfig];
 }

@@ -21,6 +21,24 @@ public static class FineTuningRuns
         ];
     }
 
+    /// <summary>
+    /// <see cref="Of"/> plus the runs of issue 10's ablation configs (C19, C20): <see cref="FineTuningCriteria.AblationConfig"/>
+    /// (protocol points), <see cref="FineTuningCriteria.LearningRateConfig"/> (single runs) and the two trained runs of each
+    /// <see cref="FineTuningCriteria.ConversionConfig"/> point (the prefix, and NTK-Attention initialized from it).
+    /// </summary>
+    /// <param name="inputs">The claim inputs.</param>
+    public static IReadOnlyList<FinetuneRun> WithAblations(ClaimInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return
+        [
+            .. Of(inputs),
+            .. (inputs.Results<FinetuneProtocolRecord>(FineTuningCriteria.AblationConfig) ?? []).SelectMany(r => r.Result.Runs),
+            .. (inputs.Results<FinetuneRun>(FineTuningCriteria.LearningRateConfig) ?? []).Select(r => r.Result),
+            .. (inputs.Results<PrefixConversionRecord>(FineTuningCriteria.ConversionConfig) ?? []).SelectMany(r => new[] { r.Result.Prefix, r.Result.Trained }),
+        ];
+    }
+
     /// <summary>The protocol points (empty when the protocol config did not run).</summary>
     /// <param name="inputs">The claim inputs.</param>
     public static IReadOnlyList<FinetuneProtocolRecord> Protocol(ClaimInputs inputs)

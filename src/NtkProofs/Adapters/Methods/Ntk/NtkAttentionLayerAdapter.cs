@@ -136,6 +136,59 @@ public sealed class NtkAttentionLayerAdapter : LayerAdapter
         kappa.copy_(k);
     }
 
+    /// <summary>
+    /// Initializes the trainable state from a given Z [H, r, d_h] and k [H, r] (the closed form Z(P), k(P) of a trained prefix,
+    /// <see cref="PrefixConversion"/>), whatever the parameterization: a full Z is copied, a low-rank Z = Z_A Z_B gets the
+    /// best rank-s approximation of Z (truncated SVD, Z_A = U_s S_s^{1/2}, Z_B = S_s^{1/2} V_s^T); k is written through the
+    /// k parameterization (abs: kappa = k, needs k &gt;= 0; softplus: kappa = softplus^-1(k), needs k &gt; 0; signed: kappa = k).
+    /// </summary>
+    /// <param name="z">Z, [H, r, d_h].</param>
+    /// <param name="k">k, [H, r].</param>
+    public void InitializeFrom(Tensor z, Tensor k)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        ArgumentNullException.ThrowIfNull(k);
+        long[] zShape = zFull?.shape ?? [zA!.shape[0], zA.shape[1], zB!.shape[2]];
+        if (!z.shape.SequenceEqual(zShape) || !k.shape.SequenceEqual(kappa.shape))
+        {
+            throw new ArgumentException($"expected Z [{string.Join(", ", zShape)}] and k [{string.Join(", ", kappa.shape)}], got Z [{string.Join(", ", z.shape)}] and k [{string.Join(", ", k.shape)}] (dimension mismatch)", nameof(z));
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var k64 = k.to(ScalarType.Float64);
+        double smallest = k64.min().item<double>();
+        if (!double.IsFinite(k64.abs().max().item<double>()))
+        {
+            throw new ArgumentException($"layer {LayerIndex}: k has non-finite entries", nameof(k));
+        }
+
+        var raw = config.KParameterization switch
+        {
+            KParameterization.Abs when smallest < 0 => throw new ArgumentException(FormattableString.Invariant($"layer {LayerIndex}: k has a negative entry ({smallest:G4}), which k = |kappa| cannot hold; use a positive feature map (elu1, prf) or the signed parameterization"), nameof(k)),
+            KParameterization.Softplus when !(smallest > 0) => throw new ArgumentException(FormattableString.Invariant($"layer {LayerIndex}: k has an entry <= 0 ({smallest:G4}), which k = softplus(kappa) cannot hold; use abs or a positive feature map"), nameof(k)),
+            KParameterization.Softplus => k64 + log(-expm1(-k64)),
+            _ => k64,
+        };
+        kappa.copy_(raw);
+        if (zFull is not null)
+        {
+            zFull.copy_(z);
+            return;
+        }
+
+        long s = zA!.shape[2];
+        var (u, sigma, vh) = linalg.svd(z.to(ScalarType.Float64), fullMatrices: false);
+        long kept = Math.Min(s, sigma.shape[1]);
+        var root = sigma.narrow(1, 0, kept).sqrt();
+        var a = zA.detach().to(ScalarType.Float64).clone(); // columns past rank(Z) keep their Gaussian init (Z_B's rows there are 0)
+        var b = zeros(zB!.shape, ScalarType.Float64);
+        a.narrow(2, 0, kept).copy_(u.narrow(2, 0, kept) * root.unsqueeze(1));
+        b.narrow(1, 0, kept).copy_(root.unsqueeze(2) * vh.narrow(1, 0, kept));
+        zA.copy_(a);
+        zB.copy_(b);
+    }
+
     /// <summary>softplus^-1(y) = log(e^y - 1), computed as y + log(1 - e^-y) to stay accurate for small and large y.</summary>
     private static double InverseSoftplus(double y) => y + Math.Log(-ExpMinusOne(-y));
 

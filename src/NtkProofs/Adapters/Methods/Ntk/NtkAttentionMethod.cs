@@ -28,6 +28,7 @@ public sealed class NtkAttentionMethod : AdapterMethod<NtkAttentionAdapterConfig
     [
         AdapterSweepParameter.Text("feature", "elu1", "NTK-Attention feature map (ntk only): elu1 (r = d_h), taylor:G (even G, r = C(d_h + G, G)) or prf:R (positive random features, r = R)"),
         AdapterSweepParameter.Int("ntk_rank", 0, "NTK-Attention rank s of Z = Z_A Z_B; 0 = full Z (ntk only)", 0, 100_000),
+        AdapterSweepParameter.Real("ntk_k_init", 0, "NTK-Attention initial value of every entry of k (claim C20: 1e-3, 1e-1); 0 = the method file's k_init (ntk only)", 0, 1e6),
     ];
 
     /// <summary>Maps a feature name (elu1, taylor:G, prf:R) to (feature map, r for positive random features, Taylor degree).</summary>
@@ -68,13 +69,20 @@ public sealed class NtkAttentionMethod : AdapterMethod<NtkAttentionAdapterConfig
         ArgumentNullException.ThrowIfNull(value);
         var (map, dimension, degree) = ParseFeature(value("feature").GetValue<string>());
         long rank = value("ntk_rank").GetValue<long>();
-        return new JsonObject
+        double kInit = value("ntk_k_init").GetValue<double>();
+        var fields = new JsonObject
         {
             ["feature_map"] = map,
             ["feature_dimension"] = dimension,
             ["taylor_degree"] = degree,
             ["rank"] = rank == 0 ? null : rank,
         };
+        if (kInit > 0)
+        {
+            fields["k_init"] = kInit;
+        }
+
+        return fields;
     }
 
     /// <inheritdoc />
