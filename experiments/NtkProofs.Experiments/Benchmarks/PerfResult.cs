@@ -6,13 +6,13 @@ namespace NtkProofs.Experiments.Benchmarks;
 /// <param name="Rows">One row per goal.</param>
 /// <param name="Gemm">The same run's GEMM rates (TorchSharp, same threads).</param>
 /// <param name="AtGoalSizes">Whether every size is the goal's; otherwise the verdicts are indicative only.</param>
-/// <param name="NumPy">One line on the NumPy peer (version, BLAS loaded, BLAS threads), or "no NumPy baseline ran".</param>
-/// <param name="NumPyError">Why the NumPy ratios were not measured, or null.</param>
-/// <param name="NumPyGemmGflops">The NumPy peer's square float64 GEMM rate in this run (NaN when not measured).</param>
-/// <param name="NumPyInfo">What the NumPy baseline reported about itself (numpy.show_config, loaded BLAS, threads).</param>
-/// <param name="PyTorch">One line on the PyTorch peer, or "no PyTorch baseline ran".</param>
-/// <param name="PyTorchError">Why the PyTorch ratios were not measured, or null.</param>
-/// <param name="PyTorchInfo">What the PyTorch baseline reported about itself.</param>
+/// <param name="Numpy">One line on the NumPy peer (version, BLAS loaded, BLAS threads), or "no NumPy baseline ran".</param>
+/// <param name="NumpyError">Why the NumPy ratios were not measured, or null.</param>
+/// <param name="NumpyGemmGflops">The NumPy peer's square float64 GEMM rate in this run (NaN when not measured).</param>
+/// <param name="NumpyInfo">What the NumPy baseline reported about itself (numpy.show_config, loaded BLAS, threads).</param>
+/// <param name="Torch">One line on the PyTorch peer, or "no PyTorch baseline ran".</param>
+/// <param name="TorchError">Why the PyTorch ratios were not measured, or null.</param>
+/// <param name="TorchInfo">What the PyTorch baseline reported about itself.</param>
 /// <param name="LoadBefore">1, 5 and 15 minute load averages before the run.</param>
 /// <param name="LoadAfter">Load averages after the run.</param>
 /// <param name="Threads">Threads on every side (TorchSharp, NumPy's BLAS, PyTorch).</param>
@@ -22,13 +22,13 @@ public sealed record PerfResult(
     IReadOnlyList<PerfGoalRow> Rows,
     GemmRates Gemm,
     bool AtGoalSizes,
-    string NumPy,
-    string? NumPyError,
-    double NumPyGemmGflops,
-    JsonElement? NumPyInfo,
-    string PyTorch,
-    string? PyTorchError,
-    JsonElement? PyTorchInfo,
+    string Numpy,
+    string? NumpyError,
+    double NumpyGemmGflops,
+    JsonElement? NumpyInfo,
+    string Torch,
+    string? TorchError,
+    JsonElement? TorchInfo,
     string LoadBefore,
     string LoadAfter,
     int Threads,

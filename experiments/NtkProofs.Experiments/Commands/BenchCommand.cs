@@ -16,6 +16,7 @@ public sealed class BenchCommand : ICliCommand
         var command = new Command("bench", "Performance benchmarks (ratios against a baseline measured in the same run).");
         command.Subcommands.Add(BuildKernel());
         command.Subcommands.Add(BenchAttentionCommand.Build());
+        command.Subcommands.Add(BenchPerfCommand.Build());
         return command;
     }
 
