@@ -139,6 +139,9 @@ public static class PerfBenchmark
                     samples[key].AddRange(BenchTiming.Samples(work, o.Repetitions, o.MaxRepetitions, o.SecondsPerCase));
                 }
 
+                // The probe again after the cases, so that load during either end of the round does not decide the rate.
+                probe.TimeRound();
+
                 if (numpyError is null)
                 {
                     log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"round {round}/{o.Rounds}: NumPy kernel baseline with {python} ..."));
