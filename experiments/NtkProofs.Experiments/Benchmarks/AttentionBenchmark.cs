@@ -59,6 +59,9 @@ public sealed record AttentionBenchmarkOptions
     /// <summary>Seed of the inputs.</summary>
     public long Seed { get; init; } = Numerics.Seeds.Master;
 
+    /// <summary>Size of the square GEMM probes timed in each round (the reference of each row's fraction of the GEMM rate).</summary>
+    public int GemmSize { get; init; } = 1024;
+
     /// <summary>The prefix lengths 2^MinLog2 .. 2^MaxLog2.</summary>
     public IReadOnlyList<long> PrefixLengths => Enumerable.Range(0, ((MaxLog2 - MinLog2) / Step) + 1).Select(i => 1L << (MinLog2 + (i * Step))).ToList();
 }
