@@ -188,6 +188,12 @@ public sealed class AttentionBenchmark : IDisposable
 
         var plainMs = options.PrefixLengths.Where(m => m <= 1L << options.PlainMaxLog2 && m >= 1L << Math.Max(options.MinLog2, options.PlainMaxLog2 - 4)).ToList();
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string variable in new[] { "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS" })
+        {
+            // The BLAS under PyTorch (OpenBLAS on Debian) keeps its own pool: fix it to the same count as torch.set_num_threads.
+            start.Environment[variable] = Str(threads);
+        }
+
         var arguments = new List<string> { script, "--lengths" };
         arguments.AddRange(options.Lengths.Select(l => Str(l)));
         arguments.Add("--plain-ms");
