@@ -84,12 +84,7 @@ public static class PerfBenchmark
                     using var noGrad = no_grad();
                     _ = PrefixAttention.Forward(q, k, v, pk, pv, blockSize: o.BlockSize);
                 }));
-                cases.Add((Key("prefix_forward_backward", length), () =>
-                {
-                    using var inner = NewDisposeScope();
-                    var leaves = new[] { q, k, v, pk, pv }.Select(t => t.detach().requires_grad_(true)).ToArray();
-                    (RecomputingForward(leaves[0], leaves[1], leaves[2], leaves[3], leaves[4], o.BlockSize) * w).sum().backward();
-                }));
+                cases.Add((Key("prefix_forward_backward", length), ForwardBackward(q, k, v, pk, pv, w, o.BlockSize)));
             }
 
             var phi = FeatureMapParser.Parse(o.Feature, o.Dim);
@@ -191,6 +186,19 @@ public static class PerfBenchmark
                 }
             }
 
+            // Peak memory of forward + backward at m and m / 4, after every timing (exact resident memory changes the allocator's mode).
+            var memory = new Dictionary<int, (double? AtM, double? AtQuarter)>();
+            bool exact = ProcessMemory.UseExactResidentMemory();
+            foreach (int length in o.Lengths)
+            {
+                var (q, k, v, w) = inputs[length];
+                long quarter = Math.Max(1, o.PrefixM / 4);
+                log?.Invoke(Key("memory: prefix_forward_backward", length));
+                double? atM = ProcessMemory.PeakExtraMiB(ForwardBackward(q, k, v, pk, pv, w, o.BlockSize));
+                double? atQuarter = ProcessMemory.PeakExtraMiB(ForwardBackward(q, k, v, pk.narrow(1, 0, quarter), pv.narrow(1, 0, quarter), w, o.BlockSize));
+                memory[length] = exact ? (atM, atQuarter) : (null, null);
+            }
+
             var gemm = probe.Rates;
             double Min(string key) => samples[key].Count == 0 ? double.NaN : samples[key].Min();
             double? NumPySeconds(string variant, long m) => numpyRows.FirstOrDefault(r => r.Variant == variant && r.M == m && r.N == o.N && r.D == o.D && r.C == kernelC[variant])?.SecondsMin;
@@ -214,7 +222,7 @@ public static class PerfBenchmark
                 goals.Add(PerfGoals.Rate($"prefix attention forward, L = {length}", sizes, "float32", forward, PerfFlops.PrefixForward(o.Heads, length, o.PrefixM, o.Dim), gemm,
                     PerfGoals.PrefixGemmFraction, "plain PyTorch", TorchSeconds("plain_pytorch", length, o.PrefixM), PerfGoals.PrefixOverPyTorch, torchError));
                 goals.Add(PerfGoals.BackwardRatio($"prefix attention forward+backward, L = {length}", sizes, Min(Key("prefix_forward_backward", length)),
-                    PerfFlops.PrefixForwardBackward(o.Heads, length, o.PrefixM, o.Dim), forward, gemm, BackwardNote));
+                    PerfFlops.PrefixForwardBackward(o.Heads, length, o.PrefixM, o.Dim), forward, gemm, BackwardNote + "; " + MemoryNote(memory[length], o.Heads, o.PrefixM, o.Dim)));
             }
 
             goals.Add(PerfGoals.Rate(
@@ -253,6 +261,30 @@ public static class PerfBenchmark
                 into[index] = into[index] with { Samples = [.. into[index].Samples, .. row.Samples] };
             }
         }
+    }
+
+    private static Action ForwardBackward(Tensor q, Tensor k, Tensor v, Tensor pk, Tensor pv, Tensor w, long blockSize) => () =>
+    {
+        using var inner = NewDisposeScope();
+        var leaves = new[] { q, k, v, pk, pv }.Select(t => t.detach().requires_grad_(true)).ToArray();
+        (RecomputingForward(leaves[0], leaves[1], leaves[2], leaves[3], leaves[4], blockSize) * w).sum().backward();
+    };
+
+    /// <summary>
+    /// The peak extra memory of forward + backward at m and m / 4, and the part that is the prefix gradients (2 H m d float32,
+    /// which any backward must hold): flat in m means the rest does not grow with m.
+    /// </summary>
+    internal static string MemoryNote((double? AtM, double? AtQuarter) peak, long heads, long m, long dim)
+    {
+        if (peak.AtM is not { } full || peak.AtQuarter is not { } quarter)
+        {
+            return "peak memory: not measured (no exact resident-memory accounting here)";
+        }
+
+        long q = Math.Max(1, m / 4);
+        double gradients = 2.0 * heads * m * dim * sizeof(float) / (1 << 20), gradientsQuarter = 2.0 * heads * q * dim * sizeof(float) / (1 << 20);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"peak extra memory {full:0} MiB at m = {m} and {quarter:0} MiB at m = {q}; beyond the prefix gradients ({gradients:0} and {gradientsQuarter:0} MiB): {full - gradients:0} and {quarter - gradientsQuarter:0} MiB");
     }
 
     private static string Key(string what, int length) => string.Create(CultureInfo.InvariantCulture, $"{what}_L{length}");

@@ -108,4 +108,15 @@ public sealed class PerfGoalsTests
         Assert.StartsWith("perf: need heads", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new PerfOptions { Repetitions = 5, MaxRepetitions = 2 }.Validate());
     }
+
+    /// <summary>The forward + backward memory note separates the prefix gradients (2 H m d float32) from the rest.</summary>
+    [Fact]
+    public void The_memory_note_separates_the_prefix_gradients()
+    {
+        // H 8, d 64, m 65536: gradients 2 * 8 * 65536 * 64 * 4 B = 256 MiB; at m / 4, 64 MiB.
+        Assert.Equal(
+            "peak extra memory 300 MiB at m = 65536 and 100 MiB at m = 16384; beyond the prefix gradients (256 and 64 MiB): 44 and 36 MiB",
+            PerfBenchmark.MemoryNote((300, 100), 8, 65536, 64));
+        Assert.Equal("peak memory: not measured (no exact resident-memory accounting here)", PerfBenchmark.MemoryNote((null, 100), 8, 65536, 64));
+    }
 }
