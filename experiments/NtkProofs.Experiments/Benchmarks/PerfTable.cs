@@ -40,6 +40,11 @@ public static class PerfTable
             : $"NumPy peer not measured: {result.NumpyError} ({result.Numpy})";
         yield return result.TorchError is null ? $"PyTorch peer: {result.Torch}" : $"PyTorch peer not measured: {result.TorchError} ({result.Torch})";
         yield return I($"{result.Rounds} rounds, minimum over every sample; load average before {result.LoadBefore}, after {result.LoadAfter}; {result.Seconds:0} s");
+        if (MklSetting.Warning(result.MklCbwr) is { } warning)
+        {
+            yield return warning;
+        }
+
         if (!result.AtGoalSizes)
         {
             yield return "sizes differ from the goals' (n 64, d 16, c 1, m 2^16; H 8, d_h 64, L 128 and 512, m 2^16; NTK L 512, elu1): the verdicts are indicative only";

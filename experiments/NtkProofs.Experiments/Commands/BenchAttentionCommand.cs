@@ -85,6 +85,11 @@ public static class BenchAttentionCommand
                     stdout.WriteLine(text);
                 }
 
+                if (Benchmarks.MklSetting.Warning(Benchmarks.MklSetting.Current) is { } mkl)
+                {
+                    stdout.WriteLine(mkl);
+                }
+
                 foreach (var text in Benchmarks.AttentionRowRates.Lines(result.Rows, result.Gemm, checked((int)line.Point.Int("heads")), checked((int)line.Point.Int("dim"))))
                 {
                     stdout.WriteLine(text);

@@ -106,6 +106,11 @@ public sealed class BenchCommand : ICliCommand
 
             AnsiConsole.Write(table);
             AnsiConsole.WriteLine(F($"square {gs}^2 float64 product: {square:F1} GFLOP/s (machine GEMM rate in this run; \"of f64 GEMM\" is the kernel's rate over it)"));
+            if (MklSetting.Warning(MklSetting.Current) is { } mkl)
+            {
+                AnsiConsole.WriteLine(mkl);
+            }
+
             AnsiConsole.WriteLine(numpyError is null
                 ? F($"NumPy baseline (fs_kernel formulation, {ro} rounds interleaved): {lastRun!.Describe()}; its float64 GEMM {lastRun.GemmGflops:F1} GFLOP/s")
                 : $"NumPy baseline not measured: {numpyError}");

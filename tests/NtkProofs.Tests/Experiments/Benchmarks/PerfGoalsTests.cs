@@ -119,4 +119,22 @@ public sealed class PerfGoalsTests
             PerfBenchmark.MemoryNote((300, 100), 8, 65536, 64));
         Assert.Equal("peak memory: not measured (no exact resident-memory accounting here)", PerfBenchmark.MemoryNote((null, 100), 8, 65536, 64));
     }
+
+    /// <summary>MKL_CBWR=COMPATIBLE (what ./ntkproofs sets) is flagged, with the setting to measure under; AUTO and unset are not.</summary>
+    [Theory]
+    [InlineData("COMPATIBLE", true)]
+    [InlineData("SSE2", true)]
+    [InlineData("AUTO", false)]
+    [InlineData("AVX2", false)]
+    [InlineData("unset", false)]
+    public void A_slow_MKL_code_path_is_flagged(string setting, bool flagged)
+    {
+        string? warning = MklSetting.Warning(setting);
+        Assert.Equal(flagged, warning is not null);
+        if (warning is not null)
+        {
+            Assert.StartsWith($"MKL_CBWR={setting}: MKL runs a reduced code path", warning, StringComparison.Ordinal);
+            Assert.Contains("MKL_CBWR=AUTO ./ntkproofs bench perf", warning, StringComparison.Ordinal);
+        }
+    }
 }
