@@ -3,8 +3,8 @@ namespace NtkProofs.Experiments.Benchmarks;
 /// <summary>
 /// MKL's conditional numerical reproducibility setting (MKL_CBWR), read once at MKL's start. ./ntkproofs sets COMPATIBLE for
 /// bitwise reproducibility, which runs MKL's SSE2 code path: libtorch's float64 GEMM then runs several times below the
-/// machine's AVX2 / AVX-512 rate (measured here: ~8 against ~26-45 GFLOP/s on 2 cores), so performance is measured with
-/// MKL_CBWR=AUTO.
+/// machine's AVX2 / AVX-512 rate (measured here on 2 loaded cores: float64 ~6-13 against ~26-45 GFLOP/s, float32 ~20-40
+/// against ~66), so performance is measured with MKL_CBWR=AUTO.
 /// </summary>
 public static class MklSetting
 {

@@ -28,7 +28,7 @@ public static class PerformanceSection
         var sweep = context.Sweep(Config);
         if (sweep is null || sweep.Records.Count == 0)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"The '{Config}' sweep did not run in this profile. Regenerate: `./ntkproofs bench perf --profile full --python /usr/bin/python3 --out reports/perf`.");
+            md.AppendLine(CultureInfo.InvariantCulture, $"The '{Config}' sweep did not run in this profile. Regenerate: `MKL_CBWR=AUTO ./ntkproofs bench perf --profile full --python /usr/bin/python3 --out reports/perf`.");
             md.AppendLine();
             return;
         }
@@ -47,7 +47,7 @@ public static class PerformanceSection
         md.AppendLine("Regenerate:");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"- `{context.SweepCommand(sweep)}` (this profile's config), then `{context.ReportCommand}`");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- `./ntkproofs bench perf --profile {context.Profile} --out <folder>` (the same config, printed as a table; `--python /usr/bin/python3` for the peers)");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- `./ntkproofs bench perf --profile {context.Profile} --out <folder>` (the same config, printed as a table; `--python /usr/bin/python3` for the peers; `MKL_CBWR=AUTO` in front for MKL's full code path)");
         md.AppendLine();
     }
 }

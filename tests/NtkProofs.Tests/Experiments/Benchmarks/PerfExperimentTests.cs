@@ -76,7 +76,7 @@ public sealed class PerfExperimentTests
     {
         var md = new StringBuilder();
         PerformanceSection.Append(md, new ReportContext("smoke", Path.GetTempPath(), new Dictionary<string, SweepResults>(), "./ntkproofs report --profile smoke"));
-        Assert.Contains("The 'perf' sweep did not run in this profile. Regenerate: `./ntkproofs bench perf --profile full --python /usr/bin/python3 --out reports/perf`.", md.ToString(), StringComparison.Ordinal);
+        Assert.Contains("The 'perf' sweep did not run in this profile. Regenerate: `MKL_CBWR=AUTO ./ntkproofs bench perf --profile full --python /usr/bin/python3 --out reports/perf`.", md.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
