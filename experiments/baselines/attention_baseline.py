@@ -177,6 +177,13 @@ def main():
             loaded = sorted({line.split()[-1] for line in maps if re.search(r"(blas|mkl)[^/]*\.so", line.split()[-1])})
     except OSError:
         loaded = []
+    blas_threads = None
+    for path in loaded:
+        if "openblas" in path:
+            try:
+                blas_threads = ctypes.CDLL(path).openblas_get_num_threads()
+            except (OSError, AttributeError):
+                pass
     reference_blas = any(re.search(r"/blas/libblas\.so", path) for path in loaded) and not any("openblas" in path or "mkl" in path for path in loaded)
     print(json.dumps({
         "python": sys.version.split()[0],
@@ -186,6 +193,7 @@ def main():
         "interop_threads": torch.get_num_interop_threads(),
         "blas": blas,
         "blas_loaded": loaded,
+        "blas_threads": blas_threads,
         "reference_blas": reference_blas,
         "machine": platform.platform(),
         "heads": args.heads,

@@ -36,6 +36,7 @@ public sealed class AttentionBenchExperiment : TypedExperiment<AttentionBenchRes
         ParameterSpec.Int("repetitions", 2, "least timed repetitions per case and round", 1, 100),
         ParameterSpec.Text("python", "none", "Python with PyTorch for the baselines, or none"),
         ParameterSpec.Int("threads", 2, "threads on both sides", 1, 256),
+        ParameterSpec.Int("gemm_size", 1024, "size of the square GEMM probes (each row's fraction of the GEMM rate)", 1, 16384),
     ];
 
     /// <inheritdoc />
@@ -57,6 +58,7 @@ public sealed class AttentionBenchExperiment : TypedExperiment<AttentionBenchRes
             Rounds = checked((int)point.Int("rounds")),
             Repetitions = checked((int)point.Int("repetitions")),
             Seed = context.MasterSeed,
+            GemmSize = checked((int)point.Int("gemm_size")),
         };
         if (options.MaxLog2 < options.MinLog2)
         {
@@ -69,7 +71,7 @@ public sealed class AttentionBenchExperiment : TypedExperiment<AttentionBenchRes
         try
         {
             var result = AttentionBenchmarkRun.Execute(options, point.Text("python"), threads);
-            return new AttentionBenchResult(result.Rows, result.Summary, result.PythonError, result.PythonInfo, result.LoadBefore, result.LoadAfter, result.Elapsed.TotalSeconds, threads);
+            return new AttentionBenchResult(result.Rows, result.Summary, result.PythonError, result.PythonInfo, result.LoadBefore, result.LoadAfter, result.Elapsed.TotalSeconds, threads, result.Gemm);
         }
         finally
         {

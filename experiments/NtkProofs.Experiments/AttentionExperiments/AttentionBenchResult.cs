@@ -12,6 +12,7 @@ namespace NtkProofs.Experiments.AttentionExperiments;
 /// <param name="LoadAfter">Load average after the run.</param>
 /// <param name="Seconds">Wall time of the run.</param>
 /// <param name="TorchThreads">Threads used on both sides.</param>
+/// <param name="Gemm">The same run's GEMM rates (null in results stored before they were measured).</param>
 public sealed record AttentionBenchResult(
     IReadOnlyList<AttentionBenchmarkRow> Rows,
     AttentionBenchmarkSummary Summary,
@@ -20,4 +21,5 @@ public sealed record AttentionBenchResult(
     string LoadBefore,
     string LoadAfter,
     double Seconds,
-    int TorchThreads);
+    int TorchThreads,
+    GemmRates? Gemm = null);

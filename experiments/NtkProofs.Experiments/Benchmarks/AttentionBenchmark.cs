@@ -59,6 +59,9 @@ public sealed record AttentionBenchmarkOptions
     /// <summary>Seed of the inputs.</summary>
     public long Seed { get; init; } = Numerics.Seeds.Master;
 
+    /// <summary>Size of the square GEMM probes timed in each round (the reference of each row's fraction of the GEMM rate).</summary>
+    public int GemmSize { get; init; } = 1024;
+
     /// <summary>The prefix lengths 2^MinLog2 .. 2^MaxLog2.</summary>
     public IReadOnlyList<long> PrefixLengths => Enumerable.Range(0, ((MaxLog2 - MinLog2) / Step) + 1).Select(i => 1L << (MinLog2 + (i * Step))).ToList();
 }
@@ -169,7 +172,8 @@ public sealed class AttentionBenchmark : IDisposable
     /// <param name="options">Sizes (lengths, heads, dim, repetitions).</param>
     /// <param name="threads">Threads for PyTorch.</param>
     /// <param name="measureMemory">Whether the script also measures peak memory (once, in the last round).</param>
-    public static (JsonElement? Info, IReadOnlyList<(AttentionBenchmarkRow Row, IReadOnlyList<double> Samples)> Rows, string? Error) RunPython(string python, string script, AttentionBenchmarkOptions options, int threads, bool measureMemory)
+    /// <param name="backward">Whether the script also times forward + backward of the plain attention.</param>
+    public static (JsonElement? Info, IReadOnlyList<(AttentionBenchmarkRow Row, IReadOnlyList<double> Samples)> Rows, string? Error) RunPython(string python, string script, AttentionBenchmarkOptions options, int threads, bool measureMemory, bool backward = true)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!File.Exists(python))
@@ -184,12 +188,23 @@ public sealed class AttentionBenchmark : IDisposable
 
         var plainMs = options.PrefixLengths.Where(m => m <= 1L << options.PlainMaxLog2 && m >= 1L << Math.Max(options.MinLog2, options.PlainMaxLog2 - 4)).ToList();
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string variable in new[] { "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS" })
+        {
+            // The BLAS under PyTorch (OpenBLAS on Debian) keeps its own pool: fix it to the same count as torch.set_num_threads.
+            start.Environment[variable] = Str(threads);
+        }
+
         var arguments = new List<string> { script, "--lengths" };
         arguments.AddRange(options.Lengths.Select(l => Str(l)));
         arguments.Add("--plain-ms");
         arguments.AddRange(plainMs.Select(Str));
         arguments.AddRange(["--heads", Str(options.Heads), "--dim", Str(options.Dim), "--threads", Str(threads), "--repetitions", Str(options.Repetitions),
-            "--max-repetitions", Str(options.MaxRepetitions), "--seconds-per-case", options.SecondsPerCase.ToString("R", CultureInfo.InvariantCulture), "--backward", "--seed", Str(options.Seed)]);
+            "--max-repetitions", Str(options.MaxRepetitions), "--seconds-per-case", options.SecondsPerCase.ToString("R", CultureInfo.InvariantCulture), "--seed", Str(options.Seed)]);
+        if (backward)
+        {
+            arguments.Add("--backward");
+        }
+
         if (!measureMemory)
         {
             arguments.Add("--no-memory");
@@ -340,31 +355,7 @@ public sealed class AttentionBenchmark : IDisposable
         }
     }
 
-    // One warm-up, then at least minimum and at most maximum repetitions, stopping once the budget is spent. A warm-up slower
-    // than WarmUpCountsAfter seconds counts as one of the repetitions (one-time costs are small next to such a call, and the
-    // minimum over the rounds discards them anyway); this keeps the default run within a few minutes.
-    private static List<double> Time(Action work, int minimum, int maximum, double budgetSeconds)
-    {
-        var warmUp = Stopwatch.StartNew();
-        work();
-        var times = new List<double>();
-        if (warmUp.Elapsed.TotalSeconds > WarmUpCountsAfter)
-        {
-            times.Add(warmUp.Elapsed.TotalSeconds);
-        }
-
-        var total = Stopwatch.StartNew();
-        while (times.Count < minimum || (times.Count < maximum && total.Elapsed.TotalSeconds < budgetSeconds))
-        {
-            var clock = Stopwatch.StartNew();
-            work();
-            times.Add(clock.Elapsed.TotalSeconds);
-        }
-
-        return times;
-    }
-
-    private const double WarmUpCountsAfter = 1.0;
+    private static List<double> Time(Action work, int minimum, int maximum, double budgetSeconds) => BenchTiming.Samples(work, minimum, maximum, budgetSeconds);
 
     private static string Str(long v) => v.ToString(CultureInfo.InvariantCulture);
 }

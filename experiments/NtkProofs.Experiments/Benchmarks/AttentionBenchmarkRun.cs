@@ -11,7 +11,8 @@ namespace NtkProofs.Experiments.Benchmarks;
 /// <param name="LoadBefore">Load average before the run.</param>
 /// <param name="LoadAfter">Load average after the run.</param>
 /// <param name="Elapsed">Wall time.</param>
-public sealed record AttentionBenchmarkResult(IReadOnlyList<AttentionBenchmarkRow> Rows, AttentionBenchmarkSummary Summary, JsonElement? PythonInfo, string? PythonError, string LoadBefore, string LoadAfter, TimeSpan Elapsed);
+/// <param name="Gemm">The same run's GEMM rates (TorchSharp, same threads), the reference of each row's fraction.</param>
+public sealed record AttentionBenchmarkResult(IReadOnlyList<AttentionBenchmarkRow> Rows, AttentionBenchmarkSummary Summary, JsonElement? PythonInfo, string? PythonError, string LoadBefore, string LoadAfter, TimeSpan Elapsed, GemmRates? Gemm = null);
 
 /// <summary>
 /// Runs the attention benchmark as <c>ntkproofs bench attention</c> does: rounds alternating the C# cases and the PyTorch
@@ -31,6 +32,7 @@ public static class AttentionBenchmarkRun
         string loadBefore = LoadAverage();
         string script = FindBaselineScript();
         using var bench = new AttentionBenchmark(options);
+        using var probe = new GemmProbe(options.GemmSize, options.Heads, options.Lengths.Max(), options.Dim, Math.Min(options.BlockSize, options.PrefixLengths.Max()), options.Repetitions, options.MaxRepetitions, options.SecondsPerCase);
         var pythonSamples = new List<(AttentionBenchmarkRow Row, List<double> Samples)>();
         JsonElement? pythonInfo = null;
         string? pythonError = python == "none" ? "skipped (--python none)" : null;
@@ -38,6 +40,7 @@ public static class AttentionBenchmarkRun
         {
             bool last = round == options.Rounds;
             log?.Invoke(FormattableString.Invariant($"round {round}/{options.Rounds}: timing the C# side ..."));
+            probe.TimeRound();
             bench.TimeRound();
             if (pythonError is null)
             {
@@ -76,7 +79,7 @@ public static class AttentionBenchmarkRun
             var sorted = p.Samples.Order().ToList();
             return p.Row with { SecondsMin = sorted[0], SecondsMedian = sorted[sorted.Count / 2], Repetitions = sorted.Count };
         }));
-        return new AttentionBenchmarkResult(rows, AttentionBenchmarkSummary.From(rows, options), pythonInfo, pythonError, loadBefore, loadAfter, clock.Elapsed);
+        return new AttentionBenchmarkResult(rows, AttentionBenchmarkSummary.From(rows, options), pythonInfo, pythonError, loadBefore, loadAfter, clock.Elapsed, probe.Rates);
     }
 
     /// <summary>The 1, 5 and 15 minute load averages, or "unknown".</summary>

@@ -32,7 +32,9 @@ public static partial class BlasLibraries
     /// the baseline's timings, so no ratio against it is reported (and no goal is "met" on an inflated ratio).
     /// </summary>
     /// <param name="info">The baseline's self-description, or null when it did not run.</param>
-    public static string? RefusalReason(JsonElement? info)
+    /// <param name="baseline">The baseline's name in the message (PyTorch, NumPy).</param>
+    /// <param name="package">The Debian package that brings it.</param>
+    public static string? RefusalReason(JsonElement? info, string baseline = "PyTorch", string package = "python3-torch")
     {
         if (info is not { } i)
         {
@@ -42,7 +44,7 @@ public static partial class BlasLibraries
         var loaded = Loaded(i);
         bool reported = i.ValueKind == JsonValueKind.Object && i.TryGetProperty("reference_blas", out var r) && r.ValueKind == JsonValueKind.True;
         return IsReference(loaded) || reported
-            ? $"refused: the PyTorch baseline runs on the reference BLAS ({string.Join(", ", loaded.Where(p => ReferencePattern().IsMatch(p)))}), ~30x slower than OpenBLAS, so its ratios would be inflated; install libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread) and rerun"
+            ? $"refused: the {baseline} baseline runs on the reference BLAS ({string.Join(", ", loaded.Where(p => ReferencePattern().IsMatch(p)))}), ~30x slower than OpenBLAS, so its ratios would be inflated; install libopenblas0-pthread (apt-get install {package} libopenblas0-pthread) and rerun"
             : null;
     }
 

@@ -22,6 +22,16 @@ public sealed record KernelBenchmarkRow(ValuePath Path, int PrefixLength, int Ou
 
     /// <summary>Kernel rate / plain product rate.</summary>
     public double Ratio => GemmSeconds / KernelSeconds;
+
+    /// <summary>The same case measured again (another round): the minimum of each time.</summary>
+    /// <param name="other">The same path, m and c from another round.</param>
+    public KernelBenchmarkRow Merge(KernelBenchmarkRow other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return other.Path != Path || other.PrefixLength != PrefixLength || other.OutputDim != OutputDim
+            ? throw new ArgumentException("can only merge rows of the same path, m and c", nameof(other))
+            : this with { KernelSeconds = Math.Min(KernelSeconds, other.KernelSeconds), GemmSeconds = Math.Min(GemmSeconds, other.GemmSeconds) };
+    }
 }
 
 /// <summary>
@@ -66,9 +76,7 @@ public static class KernelBenchmark
             }
         });
 
-        double flops = (2.0 * n * m * d) + (2.0 * n * c * n * c * m)
-            + (path != ValuePath.FixedValue ? 2.0 * n * n * m : 0)
-            + (path == ValuePath.TiedValue ? 2.0 * n * n * c * m : 0);
+        double flops = PerfFlops.Kernel(path, n, d, c, m);
         return new KernelBenchmarkRow(path, m, c, kernel, gemm, flops);
     }
 

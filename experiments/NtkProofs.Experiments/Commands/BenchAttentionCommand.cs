@@ -85,6 +85,16 @@ public static class BenchAttentionCommand
                     stdout.WriteLine(text);
                 }
 
+                if (Benchmarks.MklSetting.Warning(Benchmarks.MklSetting.Current) is { } mkl)
+                {
+                    stdout.WriteLine(mkl);
+                }
+
+                foreach (var text in Benchmarks.AttentionRowRates.Lines(result.Rows, result.Gemm, checked((int)line.Point.Int("heads")), checked((int)line.Point.Int("dim"))))
+                {
+                    stdout.WriteLine(text);
+                }
+
                 string blas = result.PythonInfo is { } info && info.ValueKind == System.Text.Json.JsonValueKind.Object && info.TryGetProperty("torch", out _)
                     ? $"PyTorch {Property(info, "torch")} ({Property(info, "executable")}), BLAS {Property(info, "blas")}, loaded: {string.Join(", ", Benchmarks.BlasLibraries.Loaded(info))}"
                     : "no PyTorch baseline ran";

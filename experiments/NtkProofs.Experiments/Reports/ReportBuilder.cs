@@ -71,6 +71,8 @@ public static class ReportBuilder
             }
         }
 
+        PerformanceSection.Append(md, context);
+
         string markdownPath = Path.Combine(context.OutputFolder, "REPORT.md");
         string htmlPath = Path.Combine(context.OutputFolder, "report.html");
         string text = md.ToString();

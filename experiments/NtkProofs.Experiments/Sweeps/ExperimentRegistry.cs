@@ -21,6 +21,7 @@ public static class ExperimentRegistry
         new WidthExperiments.SmallPrefixExperiment(),
         new WidthExperiments.WidthBenchExperiment(),
         new WidthExperiments.RealBetaExperiment(),
+        new Benchmarks.PerfExperiment(),
     ];
 
     /// <summary>All registered experiments.</summary>

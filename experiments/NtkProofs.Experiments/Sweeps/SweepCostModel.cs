@@ -25,6 +25,7 @@ public static class SweepCostModel
         new("small-prefix", "steps batch L (m + L + r) d", TrainedWork, 0, 3.5e-10, "steps", 3.1e-3),
         new("theoremb-real", "(3 steps batch + sentences) tokens", p => ((3.0 * p.Int("steps") * p.Int("batch")) + p.Int("sentences")) * p.Int("max_length"), 1.06, 3.76e-4),
         new("attention-bench", "point", _ => 1, 115, 0),
+        new("perf", "point", _ => 1, 45, 0), // not fitted: the quick config's budget (<= 60 s on 2 cores)
         new("width-bench", "point", _ => 1, 10.2, 0),
         new("inference", "point", _ => 1, 42.5, 0),
         new("released-defects", "point", _ => 1, 0.52, 0),

@@ -1,0 +1,72 @@
+namespace NtkProofs.Experiments.Benchmarks;
+
+/// <summary>
+/// The targets of issue #13 ("performance close to the machine's limit, measured against the peers in one run") and the
+/// rows that evaluate them. Every ratio is taken between timings of the same run.
+/// </summary>
+public static class PerfGoals
+{
+    /// <summary>Empirical kernel: NumPy (fs_kernel formulation) time / ours, every path.</summary>
+    public const double KernelOverNumPy = 4.0;
+
+    /// <summary>Empirical kernel, fixed and separate paths: fraction of the float64 GEMM rate.</summary>
+    public const double KernelGemmFraction = 0.5;
+
+    /// <summary>Empirical kernel, tied path: fraction of the float64 GEMM rate.</summary>
+    public const double TiedGemmFraction = 0.7;
+
+    /// <summary>Streamed prefix attention forward: plain PyTorch time / ours.</summary>
+    public const double PrefixOverPyTorch = 4.0;
+
+    /// <summary>Streamed prefix attention forward: fraction of the float32 GEMM rate.</summary>
+    public const double PrefixGemmFraction = 0.6;
+
+    /// <summary>Prefix attention forward + recomputing backward: at most this many times the forward's time.</summary>
+    public const double BackwardOverForward = 2.5;
+
+    /// <summary>NTK-Attention forward at L = 512: fraction of the float32 GEMM rate.</summary>
+    public const double NtkGemmFraction = 0.5;
+
+    /// <summary>A goal with a fraction-of-GEMM target and, optionally, a peer speed-up target.</summary>
+    /// <param name="goal">What is measured.</param>
+    /// <param name="sizes">Its sizes.</param>
+    /// <param name="precision">float64 or float32.</param>
+    /// <param name="seconds">Our time.</param>
+    /// <param name="flops">Counted work.</param>
+    /// <param name="gemm">The same run's GEMM rates.</param>
+    /// <param name="fractionTarget">Least fraction of the GEMM rate.</param>
+    /// <param name="peer">The peer, or null when the goal has none.</param>
+    /// <param name="peerSeconds">The peer's time, or null when not measured.</param>
+    /// <param name="peerTarget">Least peer time / our time, or null when the peer is informational only.</param>
+    /// <param name="note">Why the peer is missing, or null.</param>
+    public static PerfGoalRow Rate(string goal, string sizes, string precision, double seconds, double flops, GemmRates gemm, double fractionTarget, string? peer = null, double? peerSeconds = null, double? peerTarget = null, string? note = null)
+    {
+        ArgumentNullException.ThrowIfNull(gemm);
+        double rate = gemm.Square(precision);
+        var targets = new List<PerfTarget>();
+        if (peer is not null && peerTarget is { } pt)
+        {
+            double? ratio = peerSeconds is { } p && double.IsFinite(p) && p > 0 && double.IsFinite(seconds) ? p / seconds : null;
+            targets.Add(new PerfTarget($"{peer} / ours", TargetBound.AtLeast, pt, ratio));
+        }
+
+        targets.Add(new PerfTarget($"fraction of {precision} GEMM", TargetBound.AtLeast, fractionTarget, flops / seconds / 1e9 / rate));
+        return new PerfGoalRow(goal, sizes, precision, seconds, flops, rate, peer, peerSeconds, targets, note);
+    }
+
+    /// <summary>The forward + backward goal: time at most <see cref="BackwardOverForward"/> times the forward's (same run).</summary>
+    /// <param name="goal">What is measured.</param>
+    /// <param name="sizes">Its sizes.</param>
+    /// <param name="seconds">Forward + backward time.</param>
+    /// <param name="flops">Counted work (<see cref="PerfFlops.PrefixForwardBackward"/>).</param>
+    /// <param name="forwardSeconds">The forward's time in the same run.</param>
+    /// <param name="gemm">The same run's GEMM rates.</param>
+    /// <param name="note">Context (how the backward is computed), or null.</param>
+    public static PerfGoalRow BackwardRatio(string goal, string sizes, double seconds, double flops, double forwardSeconds, GemmRates gemm, string? note = null)
+    {
+        ArgumentNullException.ThrowIfNull(gemm);
+        double? ratio = double.IsFinite(seconds) && double.IsFinite(forwardSeconds) && forwardSeconds > 0 ? seconds / forwardSeconds : null;
+        return new PerfGoalRow(goal, sizes, "float32", seconds, flops, gemm.Float32Gflops, null, null,
+            [new PerfTarget("time / forward time", TargetBound.AtMost, BackwardOverForward, ratio)], note);
+    }
+}
