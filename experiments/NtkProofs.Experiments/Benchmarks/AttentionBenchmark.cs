@@ -53,8 +53,8 @@ public sealed record AttentionBenchmarkOptions
     /// <summary>m grows by 2^Step between grid points.</summary>
     public int Step { get; init; } = 2;
 
-    /// <summary>Prefix keys per block of the streamed prefix attention.</summary>
-    public long BlockSize { get; init; } = PrefixAttention.DefaultBlockSize;
+    /// <summary>Prefix keys per block of the streamed prefix attention (0: PrefixAttention picks it from the rows).</summary>
+    public long BlockSize { get; init; } = PrefixAttention.AutoBlockSize;
 
     /// <summary>Seed of the inputs.</summary>
     public long Seed { get; init; } = Numerics.Seeds.Master;

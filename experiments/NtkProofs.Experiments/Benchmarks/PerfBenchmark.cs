@@ -18,16 +18,12 @@ namespace NtkProofs.Experiments.Benchmarks;
 /// </summary>
 public static class PerfBenchmark
 {
-    /// <summary>
-    /// Prefix attention forward whose backward recomputes the scores block by block (memory flat in m, as FlashAttention).
-    /// TODO(lead, issue #13): <c>PrefixAttention.Forward(q, k, v, pk, pv, causal, keyMask, blockSize, recompute: true)</c>
-    /// once it lands; until then this is the autograd backward of <see cref="PrefixAttention.Forward"/>.
-    /// </summary>
-    internal static Func<Tensor, Tensor, Tensor, Tensor, Tensor, long, Tensor> RecomputingForward { get; set; } =
-        (q, k, v, pk, pv, block) => PrefixAttention.Forward(q, k, v, pk, pv, blockSize: block);
+    /// <summary>Prefix attention forward whose backward recomputes the scores block by block (memory flat in m, as FlashAttention).</summary>
+    internal static Tensor RecomputingForward(Tensor q, Tensor k, Tensor v, Tensor pk, Tensor pv, long block) =>
+        PrefixAttention.Forward(q, k, v, pk, pv, blockSize: block, recompute: true);
 
     /// <summary>How the forward + backward rows' backward is computed (stated in their note).</summary>
-    internal static string BackwardNote { get; set; } = "backward: autograd of PrefixAttention.Forward (the recomputing backward, recompute: true, is not wired yet)";
+    internal const string BackwardNote = "backward: recomputing (PrefixAttention.Forward recompute: true, one autograd node)";
 
     /// <summary>Runs the benchmark.</summary>
     /// <param name="options">Sizes and repetitions.</param>

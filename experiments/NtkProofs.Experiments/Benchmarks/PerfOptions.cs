@@ -54,8 +54,8 @@ public sealed record PerfOptions
     /// <summary>No repetition beyond <see cref="Repetitions"/> starts after this many seconds per case and round.</summary>
     public double SecondsPerCase { get; init; } = 0.5;
 
-    /// <summary>Prefix keys per block of the streamed prefix attention.</summary>
-    public long BlockSize { get; init; } = PrefixAttention.DefaultBlockSize;
+    /// <summary>Prefix keys per block of the streamed prefix attention (0: PrefixAttention picks it from the rows).</summary>
+    public long BlockSize { get; init; } = PrefixAttention.AutoBlockSize;
 
     /// <summary>Seed of the inputs.</summary>
     public long Seed { get; init; } = Numerics.Seeds.Master;
@@ -87,6 +87,6 @@ public sealed record PerfOptions
         Need(N >= 1 && D >= 1 && C >= 1, string.Create(CultureInfo.InvariantCulture, $"need n, d, c >= 1, got {N}, {D}, {C}"));
         Need(KernelLog2 is >= 0 and <= 24 && TiedLog2 is >= 0 and <= 24 && PrefixLog2 is >= 0 and <= 24, "need 0 <= kernel_log2, tied_log2, prefix_log2 <= 24");
         Need(Heads >= 1 && Dim >= 1 && NtkLength >= 1 && Lengths.Count > 0 && Lengths.All(l => l >= 1), "need heads, dim, ntk_length and every length >= 1 (and at least one length)");
-        Need(GemmSize >= 1 && Rounds >= 1 && Repetitions >= 1 && MaxRepetitions >= Repetitions && BlockSize >= 1, "need gemm_size, rounds, repetitions, block size >= 1 and max repetitions >= repetitions");
+        Need(GemmSize >= 1 && Rounds >= 1 && Repetitions >= 1 && MaxRepetitions >= Repetitions && BlockSize >= 0, "need gemm_size, rounds, repetitions >= 1, block size >= 0 (0 = automatic) and max repetitions >= repetitions");
     }
 }
