@@ -96,7 +96,7 @@ public static class PerfBenchmark
                 }));
             }
 
-            using var probe = new GemmProbe(o.GemmSize, o.Heads, o.Lengths.Max(), o.Dim, Math.Min(o.PrefixM, o.BlockSize), o.Repetitions, o.MaxRepetitions, o.SecondsPerCase);
+            using var probe = new GemmProbe(o.GemmSize, o.Heads, o.Lengths.Max(), o.Dim, Math.Min(o.PrefixM, o.BlockSize > 0 ? o.BlockSize : PrefixAttention.BlockSizeFor((long)o.Heads * o.Lengths.Max())), o.Repetitions, o.MaxRepetitions, o.SecondsPerCase);
             var samples = cases.ToDictionary(c => c.Key, _ => new List<double>(), StringComparer.Ordinal);
             bool runPython = !string.Equals(python, "none", StringComparison.Ordinal);
             string? numpyError = runPython ? null : "not measured: no Python given (--python none)";

@@ -43,6 +43,13 @@ public static class NtkAttention
         var scale = logScale.reshape(-1, 1);
         var usable = weight.ne(0).logical_and(weight.isfinite()).logical_and(scale.isfinite());
         var logMagnitude = where(usable, where(usable, weight.detach(), ones_like(weight)).abs().log() + scale, full_like(weight, double.NegativeInfinity));
+        if (!is_grad_enabled() || !new[] { q, k, v, z, kSum }.Any(t => t.requires_grad))
+        {
+            // Without gradients: the fused stream (the row sum rides in the value product, in-place block operations).
+            var fused = StreamedAttention.ForwardWithTerm(layout.Queries, layout.Keys, layout.Values, layout.Bias, causal, logMagnitude, scale, weight, numerator);
+            return layout.ToBatchHeads(fused, batch, heads, length).MoveToOuterDisposeScope();
+        }
+
         state.AddTerm(logMagnitude, scale, weight, numerator);
         state.AddBlock(layout.Queries, layout.Keys, layout.Values, layout.Bias, causal);
         return layout.ToBatchHeads(state.Result(), batch, heads, length).MoveToOuterDisposeScope();

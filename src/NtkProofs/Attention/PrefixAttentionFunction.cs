@@ -50,8 +50,8 @@ internal sealed class PrefixAttentionFunction : autograd.SingleTensorFunction<Pr
         var g = StreamedAttention.Backward(setup.PrefixQueries, setup.KeyBlocks, setup.ValueBlocks, setup.Layout.Queries, setup.Layout.Keys, setup.Layout.Values, setup.Layout.Bias, causal, output, lse, rowsGradient);
         Tensor Back(Tensor rows, long n, long width) => headMajor ? rows.view(heads, batch, n, width).transpose(0, 1) : rows.view(batch, heads, n, width);
         var dq = Back(g.Queries, length, d) * (1.0 / Math.Sqrt(d));
-        var dpk = g.PrefixKeys.Length == 0 ? zeros_like(pk) : cat(g.PrefixKeys, 1).reshape(pk.shape);
-        var dpv = g.PrefixValues.Length == 0 ? zeros_like(pv) : cat(g.PrefixValues, 1).reshape(pv.shape);
+        var dpk = g.PrefixKeys.reshape(pk.shape);
+        var dpv = g.PrefixValues.reshape(pv.shape);
         return [dq, Back(g.Keys, keys, d), Back(g.Values, keys, dv), dpk, dpv, null!, null!, null!];
     }
 

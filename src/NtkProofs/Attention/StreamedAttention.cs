@@ -47,13 +47,9 @@ internal static class StreamedAttention
             if (state.AllFinite)
             {
                 // [q, -units] . [kappa, 1] = q . kappa - units: one product gives the shifted scores.
-                shiftedQueries ??= cat([prefixQueries, state.Units!.neg().view(prefixQueries.shape[0], prefixQueries.shape[1], 1)], 2).DetachFromDisposeScope();
-                var block = bmm(bmm(shiftedQueries, WithOnes(prefixKeyBlocks[b]).transpose(1, 2)).exp_(), augmentedValues).view(rows, dv + 1);
-                using var top = block.narrow(1, dv, 1).max();
-                double largest = top.to(ScalarType.Float64).item<double>();
-                if (double.IsFinite(largest) && largest <= Math.Exp(FastPathLimit))
+                shiftedQueries ??= Shifted(prefixQueries, state.Units!).DetachFromDisposeScope();
+                if (TryFastBlock(state, shiftedQueries, prefixKeyBlocks[b], augmentedValues, null, false))
                 {
-                    state.Accumulator!.add_(block);
                     continue;
                 }
             }
@@ -64,16 +60,86 @@ internal static class StreamedAttention
         }
 
         shiftedQueries?.Dispose();
-        var scores = bmm(queries, keys.transpose(1, 2));
-        Mask(scores, bias, causal);
-        state.AddExact(scores, WithOnes(values));
+        AddInputBlock(state, queries, keys, values, bias, causal);
         var (output, lse) = state.Finish();
         return (output.MoveToOuterDisposeScope(), lse.MoveToOuterDisposeScope());
     }
 
     /// <summary>
+    /// NTK-Attention's forward in the same stream: the prefix term (weight phi(q) k and numerator phi(q) Z, each times
+    /// exp(logScale), with log |weight| + logScale = <paramref name="logMagnitude"/>, -inf where unusable) goes in first and its
+    /// log-weight becomes the shift, so the input block runs on the fast path. Output [rows, d_v] as
+    /// <see cref="Forward"/>. Without gradients only (in-place block operations).
+    /// </summary>
+    /// <param name="queries">Scaled queries [Gi, L, d].</param>
+    /// <param name="keys">Input keys [Gi, Lk, d].</param>
+    /// <param name="values">Input values [Gi, Lk, d_v].</param>
+    /// <param name="bias">Key-mask bias [Gi, 1, Lk] or null.</param>
+    /// <param name="causal">Query i sees input key j only when j &lt;= i.</param>
+    /// <param name="logMagnitude">log |W| of the prefix term per row [rows, 1] (-inf: no usable term).</param>
+    /// <param name="logScale">log of the factored scale [rows, 1].</param>
+    /// <param name="weight">phi(q) k without the scale [rows, 1].</param>
+    /// <param name="numerator">phi(q) Z without the scale [rows, d_v].</param>
+    public static Tensor ForwardWithTerm(Tensor queries, Tensor keys, Tensor values, Tensor? bias, bool causal, Tensor logMagnitude, Tensor logScale, Tensor weight, Tensor numerator)
+    {
+        using var scope = NewDisposeScope();
+        long rows = queries.shape[0] * queries.shape[1], dv = values.shape[2];
+        using var state = new State(rows, dv);
+        state.AddTerm(logMagnitude, logScale, weight, numerator);
+        AddInputBlock(state, queries, keys, values, bias, causal);
+        return state.Finish().Output.MoveToOuterDisposeScope();
+    }
+
+    // The input block: on the fast path when every row already has a finite shift, else (or on overflow) exactly.
+    private static void AddInputBlock(State state, Tensor queries, Tensor keys, Tensor values, Tensor? bias, bool causal)
+    {
+        using var scope = NewDisposeScope();
+        var augmentedValues = WithOnes(values);
+        if (state.AllFinite && TryFastBlock(state, Shifted(queries, state.Units!), keys, augmentedValues, bias, causal))
+        {
+            return;
+        }
+
+        var scores = bmm(queries, keys.transpose(1, 2));
+        Mask(scores, bias, causal);
+        state.AddExact(scores, augmentedValues);
+    }
+
+    // [q, -units]: queries with the running shift in an extra column.
+    private static Tensor Shifted(Tensor queries, Tensor units) => cat([queries, units.neg().view(queries.shape[0], queries.shape[1], 1)], 2);
+
+    // Folds a block in on the fast path; false (state unchanged) when its weights exceed e^FastPathLimit or overflow.
+    private static bool TryFastBlock(State state, Tensor shiftedQueries, Tensor keys, Tensor augmentedValues, Tensor? bias, bool causal)
+    {
+        using var scope = NewDisposeScope();
+        var weights = bmm(shiftedQueries, WithOnes(keys).transpose(1, 2));
+        if (bias is not null)
+        {
+            weights.add_(bias);
+        }
+
+        weights.exp_();
+        if (causal)
+        {
+            weights.tril_();   // the future is zeroed after exp (an overflow there never reaches the sums)
+        }
+
+        long dv = augmentedValues.shape[2] - 1;
+        var block = bmm(weights, augmentedValues).view(-1, dv + 1);
+        using var top = block.narrow(1, dv, 1).max();
+        double largest = top.to(ScalarType.Float64).item<double>();
+        if (!double.IsFinite(largest) || largest > Math.Exp(FastPathLimit))
+        {
+            return false;
+        }
+
+        state.Accumulator!.add_(block);
+        return true;
+    }
+
+    /// <summary>
     /// The recomputing backward. Returns dQ [rows, d] (with respect to the scaled queries), the prefix key and value gradients
-    /// per block, and the input key and value gradients [Gi, Lk, ·].
+    /// [Gp, m, ·], and the input key and value gradients [Gi, Lk, ·].
     /// </summary>
     /// <param name="prefixQueries">As in <see cref="Forward"/>.</param>
     /// <param name="prefixKeyBlocks">As in <see cref="Forward"/>.</param>
@@ -86,7 +152,7 @@ internal static class StreamedAttention
     /// <param name="output">The forward's output [rows, d_v].</param>
     /// <param name="logSumExp">The forward's log-sum-exp [rows, 1].</param>
     /// <param name="outputGradient">dO [rows, d_v].</param>
-    public static (Tensor Queries, Tensor[] PrefixKeys, Tensor[] PrefixValues, Tensor Keys, Tensor Values) Backward(
+    public static (Tensor Queries, Tensor PrefixKeys, Tensor PrefixValues, Tensor Keys, Tensor Values) Backward(
         Tensor prefixQueries, Tensor[] prefixKeyBlocks, Tensor[] prefixValueBlocks, Tensor queries, Tensor keys, Tensor values, Tensor? bias, bool causal,
         Tensor output, Tensor logSumExp, Tensor outputGradient)
     {
@@ -103,19 +169,24 @@ internal static class StreamedAttention
         var prefixGradient = outputGradient.view(gp, np, dv);
         var prefixDelta = delta.view(gp, np, 1);
         var shiftedQueries = allFinite ? cat([prefixQueries, lse.neg().view(gp, np, 1)], 2) : null;
-        var keyGradients = new Tensor[prefixKeyBlocks.Length];
-        var valueGradients = new Tensor[prefixKeyBlocks.Length];
+        // The prefix gradients are written block by block into their final tensors (no list of blocks to concatenate).
+        long m = prefixKeyBlocks.Sum(b => b.shape[1]);
+        var keyGradients = zeros([gp, m, d], queries.dtype, queries.device);
+        var valueGradients = zeros([gp, m, dv], queries.dtype, queries.device);
+        long offset = 0;
         for (int b = 0; b < prefixKeyBlocks.Length; b++)
         {
             using var blockScope = NewDisposeScope();
             var kb = prefixKeyBlocks[b];
+            long n = kb.shape[1];
             var p = shiftedQueries is not null
                 ? bmm(shiftedQueries, WithOnes(kb).transpose(1, 2)).exp_()
                 : bmm(prefixQueries, kb.transpose(1, 2)).sub_(lse.view(gp, np, 1)).exp_();
-            valueGradients[b] = bmm(p.transpose(1, 2), prefixGradient).MoveToOuterDisposeScope();
+            valueGradients.narrow(1, offset, n).copy_(bmm(p.transpose(1, 2), prefixGradient));
             var ds = bmm(prefixGradient, prefixValueBlocks[b].transpose(1, 2)).sub_(prefixDelta).mul_(p);
             prefixQueryGradient.add_(bmm(ds, kb));
-            keyGradients[b] = bmm(ds.transpose(1, 2), prefixQueries).MoveToOuterDisposeScope();
+            keyGradients.narrow(1, offset, n).copy_(bmm(ds.transpose(1, 2), prefixQueries));
+            offset += n;
         }
 
         var scores = bmm(queries, keys.transpose(1, 2));
@@ -126,7 +197,7 @@ internal static class StreamedAttention
         var scoreGradient = bmm(inputGradient, values.transpose(1, 2)).sub_(delta.view(gi, length, 1)).mul_(probabilities);
         queryGradient.view(gi, length, d).add_(bmm(scoreGradient, keys));
         var keyGradient = bmm(scoreGradient.transpose(1, 2), queries);
-        return (queryGradient.MoveToOuterDisposeScope(), keyGradients.Select(t => t.MoveToOuterDisposeScope()).ToArray(), valueGradients.Select(t => t.MoveToOuterDisposeScope()).ToArray(),
+        return (queryGradient.MoveToOuterDisposeScope(), keyGradients.MoveToOuterDisposeScope(), valueGradients.MoveToOuterDisposeScope(),
             keyGradient.MoveToOuterDisposeScope(), valueGradient.MoveToOuterDisposeScope());
     }
 
@@ -170,6 +241,17 @@ internal static class StreamedAttention
             var block = bmm(scores.sub_(safe.view(groups, perGroup, 1)).exp_(), augmentedValues).view(rows, valueDim + 1);
             var accumulator = Accumulator is null ? block : (Accumulator * (Units! - safe).clamp_max(MaxExponent(safe.dtype)).exp()).add_(block);
             Replace(merged, safe, accumulator);
+        }
+
+        // The first term of a row: W = weight exp(logScale), N = numerator exp(logScale), shifted by log |W|.
+        public void AddTerm(Tensor logMagnitude, Tensor logScale, Tensor weight, Tensor numerator)
+        {
+            var safe = where(logMagnitude.isfinite(), logMagnitude, zeros_like(logMagnitude));
+
+            // factor <= 1 / |weight| once the shift covers log |W|; the clamp keeps 0 * inf from turning a vanishing term
+            // into NaN.
+            var factor = (logScale - safe).clamp_max(MaxExponent(safe.dtype)).exp();
+            Replace(logMagnitude.clone(), safe, cat([numerator * factor, weight * factor], 1));
         }
 
         // Output and log-sum-exp in the caller's dispose scope.
