@@ -1,10 +1,10 @@
 namespace NtkProofs.Experiments.Benchmarks;
 
 /// <summary>
-/// MKL's conditional numerical reproducibility setting (MKL_CBWR), read once at MKL's start. ./ntkproofs sets COMPATIBLE for
-/// bitwise reproducibility, which runs MKL's SSE2 code path: libtorch's float64 GEMM then runs several times below the
-/// machine's AVX2 / AVX-512 rate (measured here on 2 loaded cores: float64 ~6-13 against ~26-45 GFLOP/s, float32 ~20-40
-/// against ~66), so performance is measured with MKL_CBWR=AUTO.
+/// MKL's conditional numerical reproducibility setting (MKL_CBWR), read once at MKL's start. ./ntkproofs sets AUTO (same bits
+/// run to run on one machine, MKL's fast code path). COMPATIBLE (same bits across processors) runs MKL's SSE2 code path:
+/// libtorch's GEMM then runs at about half the machine's rate (float64 20 against 43 GFLOP/s, float32 62 against 102 here), so
+/// a result measured under it carries a warning.
 /// </summary>
 public static class MklSetting
 {
@@ -16,5 +16,5 @@ public static class MklSetting
     public static string? Warning(string setting) =>
         setting is "unset" or "AUTO" || setting.StartsWith("AUTO", StringComparison.OrdinalIgnoreCase) || setting.StartsWith("AVX", StringComparison.OrdinalIgnoreCase)
             ? null
-            : $"MKL_CBWR={setting}: MKL runs a reduced code path, so the C# times and the GEMM rate are below the machine's; measure performance with MKL_CBWR=AUTO ./ntkproofs bench perf ...";
+            : $"MKL_CBWR={setting}: MKL runs a reduced code path, so the C# times and the GEMM rate are below the machine's; measure performance with MKL_CBWR=AUTO (the ./ntkproofs default)";
 }

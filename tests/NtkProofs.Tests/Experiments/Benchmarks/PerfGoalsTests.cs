@@ -134,7 +134,7 @@ public sealed class PerfGoalsTests
         if (warning is not null)
         {
             Assert.StartsWith($"MKL_CBWR={setting}: MKL runs a reduced code path", warning, StringComparison.Ordinal);
-            Assert.Contains("MKL_CBWR=AUTO ./ntkproofs bench perf", warning, StringComparison.Ordinal);
+            Assert.Contains("MKL_CBWR=AUTO", warning, StringComparison.Ordinal);
         }
     }
 }

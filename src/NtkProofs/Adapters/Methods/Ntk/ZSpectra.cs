@@ -63,7 +63,7 @@ public static class ZSpectra
         }
 
         using var adapter = AdapterFactory.Create(config, baseConfig);
-        var saved = Safetensors.LoadStateDict(Path.Combine(directory, AdapterCheckpoint.WeightsFile));
+        var saved = NtkProofs.IO.SafetensorsCpu.Load(Path.Combine(directory, AdapterCheckpoint.WeightsFile));
         try
         {
             using var noGrad = no_grad();
