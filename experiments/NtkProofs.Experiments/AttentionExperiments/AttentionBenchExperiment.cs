@@ -40,6 +40,13 @@ public sealed class AttentionBenchExperiment : TypedExperiment<AttentionBenchRes
     ];
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The C# cases run on the requested device (inputs drawn on the CPU and moved; each timed call waits for the device); the
+    /// PyTorch baselines stay on the CPU, and peak memory (the process RSS) is not measured on CUDA.
+    /// </remarks>
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override AttentionBenchResult Measure(SweepPoint point, ExperimentContext context)
     {
         ArgumentNullException.ThrowIfNull(point);
@@ -59,6 +66,7 @@ public sealed class AttentionBenchExperiment : TypedExperiment<AttentionBenchRes
             Repetitions = checked((int)point.Int("repetitions")),
             Seed = context.MasterSeed,
             GemmSize = checked((int)point.Int("gemm_size")),
+            Placement = context.Placement,
         };
         if (options.MaxLog2 < options.MinLog2)
         {

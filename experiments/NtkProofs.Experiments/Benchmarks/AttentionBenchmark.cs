@@ -59,6 +59,9 @@ public sealed record AttentionBenchmarkOptions
     /// <summary>Seed of the inputs.</summary>
     public long Seed { get; init; } = Numerics.Seeds.Master;
 
+    /// <summary>Where the C# cases run (the inputs are drawn on the CPU and moved there); the Python baselines stay on the CPU.</summary>
+    public NtkProofs.Numerics.DevicePlacement Placement { get; init; } = NtkProofs.Numerics.DevicePlacement.Cpu;
+
     /// <summary>Size of the square GEMM probes timed in each round (the reference of each row's fraction of the GEMM rate).</summary>
     public int GemmSize { get; init; } = 1024;
 
@@ -123,7 +126,11 @@ public sealed class AttentionBenchmark : IDisposable
         {
             var t = cases[i].Template;
             progress?.Invoke($"{t.Impl} {t.Pass} L={t.Length} m={t.PrefixLength} {t.Feature}");
-            samples[i].AddRange(Time(cases[i].Work, options.Repetitions, options.MaxRepetitions, options.SecondsPerCase));
+            var work = cases[i].Work;
+            var placement = options.Placement;
+
+            // On CUDA the clock stops only after the device has finished the case's kernels.
+            samples[i].AddRange(Time(placement.IsCuda ? () => { work(); placement.Synchronize(); } : work, options.Repetitions, options.MaxRepetitions, options.SecondsPerCase));
         }
     }
 
@@ -132,13 +139,26 @@ public sealed class AttentionBenchmark : IDisposable
     /// <returns>Whether exact resident-memory accounting could be switched on.</returns>
     public bool MeasureMemory(Action<string>? progress = null)
     {
-        bool exact = ProcessMemory.UseExactResidentMemory();
-        for (int i = 0; i < cases.Count; i++)
+        if (options.Placement.IsCuda)
         {
-            var t = cases[i].Template;
-            progress?.Invoke($"memory: {t.Impl} {t.Pass} L={t.Length} m={t.PrefixLength}");
-            double? peak = ProcessMemory.PeakExtraMiB(cases[i].Work);
-            peaks[i] = exact ? peak : null;
+            // The probe measures the process's resident memory, not the GPU's: no peak on CUDA.
+            return false;
+        }
+
+        bool exact = ProcessMemory.UseExactResidentMemory();
+        try
+        {
+            for (int i = 0; i < cases.Count; i++)
+            {
+                var t = cases[i].Template;
+                progress?.Invoke($"memory: {t.Impl} {t.Pass} L={t.Length} m={t.PrefixLength}");
+                double? peak = ProcessMemory.PeakExtraMiB(cases[i].Work);
+                peaks[i] = exact ? peak : null;
+            }
+        }
+        finally
+        {
+            ProcessMemory.RestoreCachingAllocator();
         }
 
         return exact;
@@ -267,13 +287,13 @@ public sealed class AttentionBenchmark : IDisposable
             return t;
         }
 
-        Tensor Randn(params long[] shape) => Keep(randn(shape, ScalarType.Float32, generator: generator));
+        Tensor Randn(params long[] shape) => Keep(o.Placement.Randn(generator, ScalarType.Float32, shape));
         var q = Randn(1, o.Heads, length, o.Dim);
         var k = Randn(1, o.Heads, length, o.Dim);
         var v = Randn(1, o.Heads, length, o.Dim);
         var outputWeights = Randn(1, o.Heads, length, o.Dim);
         var maps = o.FeatureMaps.Select(s => FeatureMapParser.Parse(s, o.Dim)).ToList();
-        var states = maps.Select(phi => (Phi: phi, Z: Keep(randn([o.Heads, phi.R, o.Dim], ScalarType.Float32, generator: generator) * 0.1f), K: Keep(rand([o.Heads, phi.R], ScalarType.Float32, generator: generator)))).ToList();
+        var states = maps.Select(phi => (Phi: phi, Z: Keep(o.Placement.Randn(generator, ScalarType.Float32, o.Heads, phi.R, o.Dim) * 0.1f), K: Keep(o.Placement.Rand(generator, ScalarType.Float32, o.Heads, phi.R)))).ToList();
         var template = new AttentionBenchmarkRow(string.Empty, "forward", length, 0, string.Empty, false, double.NaN, double.NaN, 0, null, "csharp");
 
         // The released forward (C# port) and NtkAttention, causal and not, independent of m.

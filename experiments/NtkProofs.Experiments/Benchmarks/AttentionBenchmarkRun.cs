@@ -32,7 +32,7 @@ public static class AttentionBenchmarkRun
         string loadBefore = LoadAverage();
         string script = FindBaselineScript();
         using var bench = new AttentionBenchmark(options);
-        using var probe = new GemmProbe(options.GemmSize, options.Heads, options.Lengths.Max(), options.Dim, Math.Min(options.BlockSize > 0 ? options.BlockSize : NtkProofs.Attention.PrefixAttention.BlockSizeFor((long)options.Heads * options.Lengths.Max()), options.PrefixLengths.Max()), options.Repetitions, options.MaxRepetitions, options.SecondsPerCase);
+        using var probe = new GemmProbe(options.GemmSize, options.Heads, options.Lengths.Max(), options.Dim, Math.Min(options.BlockSize > 0 ? options.BlockSize : NtkProofs.Attention.PrefixAttention.BlockSizeFor((long)options.Heads * options.Lengths.Max()), options.PrefixLengths.Max()), options.Repetitions, options.MaxRepetitions, options.SecondsPerCase, options.Placement);
         var pythonSamples = new List<(AttentionBenchmarkRow Row, List<double> Samples)>();
         JsonElement? pythonInfo = null;
         string? pythonError = python == "none" ? "skipped (--python none)" : null;

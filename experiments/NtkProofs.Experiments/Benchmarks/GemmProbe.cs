@@ -25,7 +25,8 @@ public sealed class GemmProbe : IDisposable
     /// <param name="repetitions">Least timed repetitions per round.</param>
     /// <param name="maxRepetitions">Most timed repetitions per round.</param>
     /// <param name="secondsPerCase">Budget per product and round.</param>
-    public GemmProbe(int size, long heads, long length, long dim, long columns, int repetitions, int maxRepetitions = 30, double secondsPerCase = 0.5)
+    /// <param name="placement">Device of the products (null: the CPU); on CUDA each timed product waits for the device.</param>
+    public GemmProbe(int size, long heads, long length, long dim, long columns, int repetitions, int maxRepetitions = 30, double secondsPerCase = 0.5, NtkProofs.Numerics.DevicePlacement? placement = null)
     {
         if (size < 1 || heads < 1 || length < 1 || dim < 1 || columns < 1 || repetitions < 1 || maxRepetitions < repetitions)
         {
@@ -33,20 +34,24 @@ public sealed class GemmProbe : IDisposable
         }
 
         (this.size, this.heads, this.length, this.dim, this.columns, this.repetitions, this.maxRepetitions, budget) = (size, heads, length, dim, columns, repetitions, maxRepetitions, secondsPerCase);
-        a64 = randn(size, size, dtype: ScalarType.Float64);
-        b64 = randn(size, size, dtype: ScalarType.Float64);
-        a32 = randn(size, size, dtype: ScalarType.Float32);
-        b32 = randn(size, size, dtype: ScalarType.Float32);
-        left = randn(heads, length, dim, dtype: ScalarType.Float32);
-        right = randn(heads, dim, columns, dtype: ScalarType.Float32);
+        this.placement = placement ?? NtkProofs.Numerics.DevicePlacement.Cpu;
+        var device = this.placement.Device;
+        a64 = randn(size, size, dtype: ScalarType.Float64, device: device);
+        b64 = randn(size, size, dtype: ScalarType.Float64, device: device);
+        a32 = randn(size, size, dtype: ScalarType.Float32, device: device);
+        b32 = randn(size, size, dtype: ScalarType.Float32, device: device);
+        left = randn(heads, length, dim, dtype: ScalarType.Float32, device: device);
+        right = randn(heads, dim, columns, dtype: ScalarType.Float32, device: device);
     }
+
+    private readonly NtkProofs.Numerics.DevicePlacement placement;
 
     /// <summary>Times every product once more (one round).</summary>
     public void TimeRound()
     {
-        square64.AddRange(BenchTiming.Samples(() => { using var c = a64.mm(b64); }, repetitions, maxRepetitions, budget));
-        square32.AddRange(BenchTiming.Samples(() => { using var c = a32.mm(b32); }, repetitions, maxRepetitions, budget));
-        batched.AddRange(BenchTiming.Samples(() => { using var c = left.bmm(right); }, repetitions, maxRepetitions, budget));
+        square64.AddRange(BenchTiming.Samples(() => { using var c = a64.mm(b64); placement.Synchronize(); }, repetitions, maxRepetitions, budget));
+        square32.AddRange(BenchTiming.Samples(() => { using var c = a32.mm(b32); placement.Synchronize(); }, repetitions, maxRepetitions, budget));
+        batched.AddRange(BenchTiming.Samples(() => { using var c = left.bmm(right); placement.Synchronize(); }, repetitions, maxRepetitions, budget));
     }
 
     /// <summary>The rates from the fastest sample of each product (NaN before the first round).</summary>

@@ -185,14 +185,21 @@ public static class PerfBenchmark
             // Peak memory of forward + backward at m and m / 4, after every timing (exact resident memory changes the allocator's mode).
             var memory = new Dictionary<int, (double? AtM, double? AtQuarter)>();
             bool exact = ProcessMemory.UseExactResidentMemory();
-            foreach (int length in o.Lengths)
+            try
             {
-                var (q, k, v, w) = inputs[length];
-                long quarter = Math.Max(1, o.PrefixM / 4);
-                log?.Invoke(Key("memory: prefix_forward_backward", length));
-                double? atM = ProcessMemory.PeakExtraMiB(ForwardBackward(q, k, v, pk, pv, w, o.BlockSize));
-                double? atQuarter = ProcessMemory.PeakExtraMiB(ForwardBackward(q, k, v, pk.narrow(1, 0, quarter), pv.narrow(1, 0, quarter), w, o.BlockSize));
-                memory[length] = exact ? (atM, atQuarter) : (null, null);
+                foreach (int length in o.Lengths)
+                {
+                    var (q, k, v, w) = inputs[length];
+                    long quarter = Math.Max(1, o.PrefixM / 4);
+                    log?.Invoke(Key("memory: prefix_forward_backward", length));
+                    double? atM = ProcessMemory.PeakExtraMiB(ForwardBackward(q, k, v, pk, pv, w, o.BlockSize));
+                    double? atQuarter = ProcessMemory.PeakExtraMiB(ForwardBackward(q, k, v, pk.narrow(1, 0, quarter), pv.narrow(1, 0, quarter), w, o.BlockSize));
+                    memory[length] = exact ? (atM, atQuarter) : (null, null);
+                }
+            }
+            finally
+            {
+                ProcessMemory.RestoreCachingAllocator();
             }
 
             var gemm = probe.Rates;

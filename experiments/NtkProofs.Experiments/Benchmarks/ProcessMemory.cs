@@ -7,11 +7,12 @@ namespace NtkProofs.Experiments.Benchmarks;
 /// Peak resident memory of a piece of work on Linux: /proc/self/clear_refs resets the high-water mark VmHWM, which is then
 /// compared with VmRSS before the work. <see cref="UseExactResidentMemory"/> makes glibc mmap every block of 64 KiB or more and
 /// return it on free, so that resident memory tracks live tensors instead of the allocator's cache (it adds page faults, so
-/// call it only after the timed runs).
+/// call it only after the timed runs, and <see cref="RestoreCachingAllocator"/> when done).
 /// </summary>
 internal static class ProcessMemory
 {
     private const int MmapThreshold = -3;
+    private const int TrimThreshold = -1;
 
     /// <summary>Whether peak measurement works here (Linux with a writable clear_refs).</summary>
     public static bool Available => OperatingSystem.IsLinux() && File.Exists("/proc/self/clear_refs");
@@ -32,6 +33,30 @@ internal static class ProcessMemory
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Ends <see cref="UseExactResidentMemory"/>: blocks below 32 MiB come from the heap again and up to 64 MiB of freed heap
+    /// is kept (glibc's dynamic thresholds settle at these values; setting one disables the adjustment, so both are set).
+    /// Without this, every allocation of 64 KiB or more stayed an mmap with fresh page faults for the rest of the process:
+    /// in one report run, everything timed after the attention benchmark (perf, inference, width-bench) ran up to 2x slow.
+    /// </summary>
+    public static void RestoreCachingAllocator()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        try
+        {
+            _ = Mallopt(MmapThreshold, 32 * 1024 * 1024);
+            _ = Mallopt(TrimThreshold, 64 * 1024 * 1024);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Nothing was changed either.
         }
     }
 

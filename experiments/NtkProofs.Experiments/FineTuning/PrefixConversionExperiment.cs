@@ -85,6 +85,10 @@ public sealed class PrefixConversionExperiment : TypedExperiment<PrefixConversio
     }
 
     /// <inheritdoc />
+    /// <remarks>As finetune: the models are built and converted on the CPU, then moved; the adapters are saved from CPU copies.</remarks>
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override PrefixConversionRecord Measure(SweepPoint point, ExperimentContext context)
     {
         ArgumentNullException.ThrowIfNull(point);
@@ -104,16 +108,17 @@ public sealed class PrefixConversionExperiment : TypedExperiment<PrefixConversio
         string prefixDir = Path.Combine(root, "prefix"), ntkDir = Path.Combine(root, "ntk");
         try
         {
-            var prefixResult = FineTuneRunner.Run(prefixConfig, prefixDir, examples: examples, encoder: inner.Encoder);
+            var prefixResult = FineTuneRunner.Run(prefixConfig, prefixDir, examples: examples, encoder: inner.Encoder, placement: context.Placement);
             var prefixRun = FinetuneExperiment.Record(KeyOf(point), prefixConfig, prefixResult, inner.Encoder)
                 with { ZSpectra = ZSpectrum.Encode(ZSpectra.FromCheckpoint(prefixDir, prefixConfig.ToAdapterConfig(), inner.Encoder.Config)) };
-            var saved = Safetensors.LoadStateDict(Path.Combine(prefixDir, AdapterCheckpoint.WeightsFile));
+            var saved = NtkProofs.IO.SafetensorsCpu.Load(Path.Combine(prefixDir, AdapterCheckpoint.WeightsFile));
             EvaluationResult? convertedTest = null, convertedValidation = null;
             FineTuneResult trained;
             try
             {
                 var tokenizer = inner.Encoder.LoadTokenizer();
-                trained = FineTuneRunner.Run(ntkConfig, ntkDir, examples: examples, encoder: inner.Encoder, initialize: model =>
+                // The conversion and the before-training evaluation run on the CPU model, before the runner moves it to the device.
+                trained = FineTuneRunner.Run(ntkConfig, ntkDir, examples: examples, encoder: inner.Encoder, placement: context.Placement, initialize: model =>
                 {
                     Convert(model, saved, (PrefixTuningAdapterConfig)prefixConfig.ToAdapterConfig());
                     convertedValidation = Evaluator.Evaluate(model, tokenizer, validation, ntkConfig.MaxLength, ntkConfig.EvalBatchSize);

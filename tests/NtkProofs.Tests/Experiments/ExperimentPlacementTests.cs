@@ -38,6 +38,7 @@ public sealed class ExperimentPlacementTests
         ("finetune", [("method", "full"), ("steps", 2), ("batch", 8), ("max_length", 12), ("max_eval", 16)]),
         ("finetune", [("method", "prefix"), ("prefix_length", 4), ("steps", 2), ("batch", 8), ("max_length", 12), ("max_eval", 16)]),
         ("finetune", [("method", "ntk"), ("feature", "prf:16"), ("ntk_rank", 4), ("steps", 2), ("batch", 8), ("max_length", 12), ("max_eval", 16)]),
+        ("prefix-to-ntk", [("prefix_length", 4), ("steps", 2), ("batch", 8), ("max_length", 12), ("max_eval", 16)]),
         ("finetune-protocol", [("method", "lora"), ("rank", 2), ("lr_grid", "1e-3,1e-2,1e-1"), ("step_cap", 2), ("eval_every", 1), ("patience", 1), ("batch", 8), ("max_length", 12), ("test_fraction", 0.2)]),
     ];
 
@@ -46,12 +47,16 @@ public sealed class ExperimentPlacementTests
     {
         [FinetuneExperiment.ExperimentName] = FinetuneExperimentTests.Tiny,
         [FinetuneProtocolExperiment.ExperimentName] = () => new FinetuneProtocolExperiment(FinetuneExperimentTests.Tiny()),
+        [PrefixConversionExperiment.ExperimentName] = () => new PrefixConversionExperiment(FinetuneExperimentTests.Tiny()),
         [InferenceOverheadExperiment.ExperimentName] = () => new InferenceOverheadExperiment(TinyEncoder.Source, () => [.. TinyEncoder.Sentences(8).Select(s => s.Text)]),
         [RealBetaExperiment.ExperimentName] = () => new RealBetaExperiment(TinyEncoder.Source, () => TinyEncoder.Sentences()),
     };
 
-    /// <summary>Result fields that measure the machine, not the computation: wall clock, process memory, load average.</summary>
-    private static readonly string[] MachineMeasurements = ["seconds", "rss", "load_average", "peak_extra"];
+    /// <summary>
+    /// Result fields that measure the machine, not the computation: wall clock, process memory, load averages (load_*);
+    /// attention-bench's summary (ratios, slopes and crossovers of its timings), its repetition counts (a time budget) and the GEMM rates are timings too.
+    /// </summary>
+    private static readonly string[] MachineMeasurements = ["seconds", "rss", "load_", "peak_extra", "summary", "gemm", "repetitions"];
 
     /// <summary>
     /// Result fields drawn from libtorch's global generator rather than the point's seed, so two runs in one process differ:
