@@ -44,7 +44,8 @@ public static class PerfBenchmark
         // Empirical kernel, float64.
         var kernelPaths = new (string Key, ValuePath Path, long M)[] { ("fixed", ValuePath.FixedValue, o.KernelM), ("separate", ValuePath.SeparateValue, o.KernelM), ("tied", ValuePath.TiedValue, o.TiedM) };
         var kernelC = new Dictionary<string, int>(StringComparer.Ordinal);
-        using var x = InputSets.UnitSphere(o.N, o.D, 2, 0.99);
+        var placement = o.Placement;
+        using var x = placement.Place(InputSets.UnitSphere(o.N, o.D, 2, 0.99));
         var models = new List<PrefixModel>();
         try
         {
@@ -53,6 +54,13 @@ public static class PerfBenchmark
                 var spec = PrefixModelSpec.Create(path, o.D, checked((int)m), 1.0, o.C);
                 kernelC[key] = spec.OutputDim;
                 var model = PrefixModel.Initialize(spec, 1);
+                if (placement.IsCuda)
+                {
+                    // The fused float64 kernel is a CPU path; on CUDA the torch block products run on the device.
+                    using var cpu = model;
+                    model = new PrefixModel(spec, placement.Place(cpu.Prefix), cpu.Values is null ? null : placement.Place(cpu.Values));
+                }
+
                 models.Add(model);
                 cases.Add(("kernel_" + key, () =>
                 {
@@ -62,7 +70,7 @@ public static class PerfBenchmark
 
             // Attention, float32, batch 1.
             using var generator = new Generator(unchecked((ulong)Seeds.Derive(o.Seed, SeedStreams.AttentionBenchInputs, 1 << 20)));
-            Tensor Randn(params long[] shape) => randn(shape, ScalarType.Float32, generator: generator);
+            Tensor Randn(params long[] shape) => placement.Randn(generator, ScalarType.Float32, shape);
             var pk = Randn(o.Heads, o.PrefixM, o.Dim);
             var pv = Randn(o.Heads, o.PrefixM, o.Dim);
             var inputs = new Dictionary<int, (Tensor Q, Tensor K, Tensor V, Tensor W)>();
@@ -85,7 +93,7 @@ public static class PerfBenchmark
 
             var phi = FeatureMapParser.Parse(o.Feature, o.Dim);
             var z = Randn(o.Heads, phi.R, o.Dim) * 0.1f;
-            var kSum = rand([o.Heads, phi.R], ScalarType.Float32, generator: generator);
+            var kSum = placement.Rand(generator, ScalarType.Float32, o.Heads, phi.R);
             {
                 var (q, k, v, _) = inputs[o.NtkLength];
                 cases.Add((Key("ntk_forward", o.NtkLength), () =>
@@ -96,7 +104,7 @@ public static class PerfBenchmark
                 }));
             }
 
-            using var probe = new GemmProbe(o.GemmSize, o.Heads, o.Lengths.Max(), o.Dim, Math.Min(o.PrefixM, o.BlockSize > 0 ? o.BlockSize : PrefixAttention.BlockSizeFor((long)o.Heads * o.Lengths.Max())), o.Repetitions, o.MaxRepetitions, o.SecondsPerCase);
+            using var probe = new GemmProbe(o.GemmSize, o.Heads, o.Lengths.Max(), o.Dim, Math.Min(o.PrefixM, o.BlockSize > 0 ? o.BlockSize : PrefixAttention.BlockSizeFor((long)o.Heads * o.Lengths.Max())), o.Repetitions, o.MaxRepetitions, o.SecondsPerCase, placement);
             var samples = cases.ToDictionary(c => c.Key, _ => new List<double>(), StringComparer.Ordinal);
             bool runPython = !string.Equals(python, "none", StringComparison.Ordinal);
             string? numpyError = runPython ? null : "not measured: no Python given (--python none)";
@@ -127,7 +135,7 @@ public static class PerfBenchmark
                 foreach (var (key, work) in cases)
                 {
                     log?.Invoke(key);
-                    samples[key].AddRange(BenchTiming.Samples(work, o.Repetitions, o.MaxRepetitions, o.SecondsPerCase));
+                    samples[key].AddRange(BenchTiming.Samples(placement.IsCuda ? () => { work(); placement.Synchronize(); } : work, o.Repetitions, o.MaxRepetitions, o.SecondsPerCase));
                 }
 
                 // The probe again after the cases, so that load during either end of the round does not decide the rate.
@@ -184,10 +192,11 @@ public static class PerfBenchmark
 
             // Peak memory of forward + backward at m and m / 4, after every timing (exact resident memory changes the allocator's mode).
             var memory = new Dictionary<int, (double? AtM, double? AtQuarter)>();
-            bool exact = ProcessMemory.UseExactResidentMemory();
+            // The probe is the process RSS: not measured on CUDA.
+            bool exact = !placement.IsCuda && ProcessMemory.UseExactResidentMemory();
             try
             {
-                foreach (int length in o.Lengths)
+                foreach (int length in o.Lengths.Where(_ => !placement.IsCuda))
                 {
                     var (q, k, v, w) = inputs[length];
                     long quarter = Math.Max(1, o.PrefixM / 4);
@@ -225,7 +234,7 @@ public static class PerfBenchmark
                 goals.Add(PerfGoals.Rate($"prefix attention forward, L = {length}", sizes, "float32", forward, PerfFlops.PrefixForward(o.Heads, length, o.PrefixM, o.Dim), gemm,
                     PerfGoals.PrefixGemmFraction, "plain PyTorch", TorchSeconds("plain_pytorch", length, o.PrefixM), PerfGoals.PrefixOverPyTorch, torchError));
                 goals.Add(PerfGoals.BackwardRatio($"prefix attention forward+backward, L = {length}", sizes, Min(Key("prefix_forward_backward", length)),
-                    PerfFlops.PrefixForwardBackward(o.Heads, length, o.PrefixM, o.Dim), forward, gemm, BackwardNote + "; " + MemoryNote(memory[length], o.Heads, o.PrefixM, o.Dim)));
+                    PerfFlops.PrefixForwardBackward(o.Heads, length, o.PrefixM, o.Dim), forward, gemm, BackwardNote + "; " + MemoryNote(memory.GetValueOrDefault(length, (null, null)), o.Heads, o.PrefixM, o.Dim)));
             }
 
             goals.Add(PerfGoals.Rate(
@@ -239,7 +248,7 @@ public static class PerfBenchmark
                 : "no PyTorch baseline ran";
             var numpyRun = new KernelBaselineRun(numpyInfo, numpyRows, numpyError);
             return new PerfResult(goals, gemm, o.AtGoalSizes, numpyRun.Describe(), numpyError, numpyGemm.Count == 0 ? double.NaN : numpyGemm.Max(), numpyInfo,
-                torchLine, torchError, torchInfo, loadBefore, AttentionBenchmarkRun.LoadAverage(), threads, o.Rounds, clock.Elapsed.TotalSeconds, MklSetting.Current);
+                torchLine, torchError, torchInfo, loadBefore, AttentionBenchmarkRun.LoadAverage(), threads, o.Rounds, clock.Elapsed.TotalSeconds, MklSetting.Current, placement.Name);
         }
         finally
         {

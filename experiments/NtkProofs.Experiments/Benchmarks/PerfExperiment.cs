@@ -44,11 +44,19 @@ public sealed class PerfExperiment : TypedExperiment<PerfResult>
     ];
 
     /// <inheritdoc />
+    /// <remarks>
+    /// On CUDA the C# cases run on the device (the kernel on torch block products, the fused float64 kernel being a CPU path)
+    /// against the same-run GEMM rate of the device; the NumPy and PyTorch peers stay on the CPU, so their ratios then compare a
+    /// GPU with a CPU. Peak memory (the process RSS) is not measured on CUDA.
+    /// </remarks>
+    public override bool SupportsCuda => true;
+
+    /// <inheritdoc />
     public override PerfResult Measure(SweepPoint point, ExperimentContext context)
     {
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(context);
-        var options = Options(point, context.MasterSeed);
+        var options = Options(point, context.MasterSeed) with { Placement = context.Placement };
         int threads = checked((int)point.Int("threads"));
         int previous = TorchRuntime.Threads;
         TorchRuntime.Configure(threads);

@@ -9,6 +9,9 @@ public sealed record PerfOptions
     /// <summary>Kernel samples n.</summary>
     public int N { get; init; } = 64;
 
+    /// <summary>Where the C# cases run (inputs drawn on the CPU and moved); the NumPy and PyTorch peers stay on the CPU.</summary>
+    public NtkProofs.Numerics.DevicePlacement Placement { get; init; } = NtkProofs.Numerics.DevicePlacement.Cpu;
+
     /// <summary>Kernel input dimension d.</summary>
     public int D { get; init; } = 16;
 

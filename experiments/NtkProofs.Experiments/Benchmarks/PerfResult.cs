@@ -18,6 +18,7 @@ namespace NtkProofs.Experiments.Benchmarks;
 /// <param name="Threads">Threads on every side (TorchSharp, NumPy's BLAS, PyTorch).</param>
 /// <param name="Rounds">Rounds.</param>
 /// <param name="Seconds">Wall time of the run.</param>
+/// <param name="Device">Device of the C# cases (the peers always run on the CPU).</param>
 /// <param name="MklCbwr">MKL_CBWR of this process ("unset" when not set): COMPATIBLE runs MKL's slow SSE2 code path.</param>
 public sealed record PerfResult(
     IReadOnlyList<PerfGoalRow> Rows,
@@ -35,4 +36,5 @@ public sealed record PerfResult(
     int Threads,
     int Rounds,
     double Seconds,
-    string MklCbwr = "unset");
+    string MklCbwr = "unset",
+    string Device = "cpu");

@@ -34,7 +34,7 @@ public static class PerfTable
     {
         ArgumentNullException.ThrowIfNull(result);
         var g = result.Gemm;
-        yield return I($"GEMM rates in this run (TorchSharp {result.Threads} threads): float64 {g.SquareSize}^2 {g.Float64Gflops:0.0} GFLOP/s, float32 {g.SquareSize}^2 {g.Float32Gflops:0.0} GFLOP/s, batched float32 {g.BatchedShape} {g.BatchedFloat32Gflops:0.0} GFLOP/s");
+        yield return I($"GEMM rates in this run (TorchSharp {result.Threads} threads, device {result.Device}): float64 {g.SquareSize}^2 {g.Float64Gflops:0.0} GFLOP/s, float32 {g.SquareSize}^2 {g.Float32Gflops:0.0} GFLOP/s, batched float32 {g.BatchedShape} {g.BatchedFloat32Gflops:0.0} GFLOP/s");
         yield return result.NumpyError is null
             ? I($"NumPy peer: {result.Numpy}; its float64 GEMM {result.NumpyGemmGflops:0.0} GFLOP/s")
             : $"NumPy peer not measured: {result.NumpyError} ({result.Numpy})";

@@ -29,9 +29,10 @@ public static class BenchPerfCommand
         var reps = new Option<int?>("--repetitions") { Description = "Least timed repetitions per case and round (default: the config's)." };
         var gemm = new Option<int?>("--gemm-size") { Description = "Size of the square GEMM probes (default: the config's)." };
         var seed = ExperimentFront.SeedOption();
+        var device = ExperimentFront.DeviceOption();
         var command = new Command("perf", "Every performance goal of issue #13 in one run: kernel and attention times, ratios to NumPy / plain PyTorch, fractions of the same run's GEMM rate, met or not.")
         {
-            output, profile, python, threads, rounds, reps, gemm, seed,
+            output, profile, python, threads, rounds, reps, gemm, seed, device,
         };
         command.Aliases.Add("goals");
         command.SetAction(parse =>
@@ -53,7 +54,7 @@ public static class BenchPerfCommand
 
             var stdout = parse.InvocationConfiguration.Output;
             var outcome = ExperimentFront.Execute(
-                new FrontRequest("bench-perf", parse.GetValue(profile)!, Configs, Overlay, parse.GetValue(output)!, "cpu", [.. parse.Tokens.Select(x => x.Value)], CommandLineText.Of(parse)),
+                new FrontRequest("bench-perf", parse.GetValue(profile)!, Configs, Overlay, parse.GetValue(output)!, parse.GetValue(device)!, [.. parse.Tokens.Select(x => x.Value)], CommandLineText.Of(parse)),
                 stdout);
             if (outcome is null)
             {

@@ -22,7 +22,7 @@ public sealed class BenchPerfCommandTests : IDisposable
         Assert.Contains("empirical kernel, tied", text, StringComparison.Ordinal);
         Assert.Contains("NumPy peer not measured: not measured: no Python given (--python none)", text, StringComparison.Ordinal);
         Assert.Contains("goals: ", text, StringComparison.Ordinal);
-        Assert.Contains("GEMM rates in this run (TorchSharp 2 threads)", text, StringComparison.Ordinal);
+        Assert.Contains("GEMM rates in this run (TorchSharp 2 threads, device cpu)", text, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(output, "perf.jsonl")));
         Assert.True(File.Exists(Path.Combine(output, "bench-perf.json")));
     }

@@ -16,7 +16,7 @@ public sealed class CommandDeviceTests : IDisposable
     public void Dispose() => Directory.Delete(root, true);
 
     /// <summary>Each command with its required arguments (inputs that do not exist: the device is checked first).</summary>
-    public static TheoryData<string> Commands() => new() { "kernel", "attention", "finetune", "check-adapter" };
+    public static TheoryData<string> Commands() => new() { "kernel", "attention", "finetune", "check-adapter", "bench perf", "bench attention" };
 
     [Theory]
     [MemberData(nameof(Commands))]
@@ -56,6 +56,8 @@ public sealed class CommandDeviceTests : IDisposable
             "attention" => ["attention", "--in", input, "--out", output, "--feature", "elu1"],
             "finetune" => ["finetune", "--task", "polarity", "--steps", "1", "--out", output],
             "check-adapter" => ["check-adapter", "--adapter", input],
+            "bench perf" => ["bench", "perf", "--profile", "smoke", "--out", output],
+            "bench attention" => ["bench", "attention", "--profile", "smoke", "--out", output],
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "not a command of this test"),
         };
         var stderr = new StringWriter(CultureInfo.InvariantCulture);

@@ -65,6 +65,9 @@ public sealed class ExperimentPlacementTests
     /// </summary>
     private static readonly string[] UnseededFields = ["eval_dropout_difference"];
 
+    /// <summary>Experiments whose every result field is a timing (the goal table of perf): the run under the sentinel must succeed, and nothing is compared.</summary>
+    private static readonly string[] TimingOnly = ["perf"];
+
     /// <summary>At most this many points per smoke config: one per combination of its text and boolean values (the code paths).</summary>
     private const int MaxPointsPerConfig = 6;
 
@@ -114,7 +117,10 @@ public sealed class ExperimentPlacementTests
                 throw new Xunit.Sdk.XunitException($"{name} at {point.ToJson().ToJsonString()}: a tensor was created without the requested device (it landed on the meta sentinel): {e.Message.Split('\n')[0]}");
             }
 
-            AssertSameResult(expected, underSentinel, $"{name} at {point.ToJson().ToJsonString()}");
+            if (!TimingOnly.Contains(name))
+            {
+                AssertSameResult(expected, underSentinel, $"{name} at {point.ToJson().ToJsonString()}");
+            }
         }
     }
 

@@ -51,6 +51,15 @@ public static class AttentionCriteria
     /// <summary>NTK forward time or peak memory counts as flat in m when its fitted log-log slope against m is at most this (C7).</summary>
     public const double CostFlatSlopeMax = 0.1;
 
+    /// <summary>
+    /// NTK peak memory counts as grown with m only when it also rises by more than this many MiB over the upper half of the m
+    /// grid (C7): the probe is the process RSS, whose noise at these sizes is tens of MiB. Measured: the same NTK series varied
+    /// by 20 MiB between m = 0 and m = 16 (L 512), and stepped 8 -> 18 MiB between m = 1024 and 4096 then stayed flat to 65536
+    /// (L 128), a log-log slope of 0.17; a real O(m d) dependence, like holding the prefix, adds 2 H m d x 4 B = 128 MiB at
+    /// m = 2^16 (H 8, d 64).
+    /// </summary>
+    public const double MemoryResolutionMiB = 32;
+
     /// <summary>Fewer m points than this in an NTK time series cannot decide flatness (C7).</summary>
     public const int CostMinMPoints = 3;
 

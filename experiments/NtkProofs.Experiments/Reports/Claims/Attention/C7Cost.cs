@@ -33,7 +33,7 @@ public sealed class C7Cost : IClaim
 {
     /// <summary>The rule, in words.</summary>
     public static readonly string Rule = string.Create(CultureInfo.InvariantCulture,
-        $"NTK-Attention never reads the prefix at run time, so flat time and memory are expected by construction and guard the implementation; the informative number is the crossover m*. Supported if NTK forward time (whole m grid) and peak extra memory (upper half of the grid) have fitted log-log slopes in m <= {AttentionCriteria.CostFlatSlopeMax} and every feature map is cheaper than streamed prefix attention by m* <= {AttentionCriteria.PracticalPrefixLength}; with caveat if flat but some m* is above that (or not reached) while some map reaches m* <= {AttentionCriteria.CrossoverMax}; not supported if a time or memory slope exceeds {AttentionCriteria.CostFlatSlopeMax} or m* > {AttentionCriteria.CrossoverMax} for every map; inconclusive with fewer than {AttentionCriteria.CostMinMPoints} m points, no memory data, or no map reaching m* on a grid that stops below {AttentionCriteria.CrossoverMax}");
+        $"NTK-Attention never reads the prefix at run time, so flat time and memory are expected by construction and guard the implementation; the informative number is the crossover m*. Supported if NTK forward time (whole m grid) and peak extra memory (upper half of the grid) have fitted log-log slopes in m <= {AttentionCriteria.CostFlatSlopeMax} (memory also counts as flat when it rises by at most {AttentionCriteria.MemoryResolutionMiB:F0} MiB over that half: the RSS probe's noise) and every feature map is cheaper than streamed prefix attention by m* <= {AttentionCriteria.PracticalPrefixLength}; with caveat if flat but some m* is above that (or not reached) while some map reaches m* <= {AttentionCriteria.CrossoverMax}; not supported if a time or memory slope exceeds {AttentionCriteria.CostFlatSlopeMax} or m* > {AttentionCriteria.CrossoverMax} for every map; inconclusive with fewer than {AttentionCriteria.CostMinMPoints} m points, no memory data, or no map reaching m* on a grid that stops below {AttentionCriteria.CrossoverMax}");
 
     /// <inheritdoc />
     public string Id => "C7";
@@ -93,15 +93,15 @@ public sealed class C7Cost : IClaim
         var memoryFits = e.NtkMemory.Where(s => s.M.Count >= 2).Select(s => (Series: s, Fit: LogLogFit.Fit(s.M, s.Values))).ToList();
         var numbers = new List<string>();
         numbers.AddRange(fitted.Select(x => F($"{Label(x.Series)} forward time slope in m {x.Fit.Slope:F2} over m = {x.Series.M[0]:F0}..{x.Series.M[^1]:F0} ({x.Series.M.Count} points)")));
-        numbers.AddRange(memoryFits.Select(x => F($"{Label(x.Series)} peak-memory slope in m {x.Fit.Slope:F2} over m = {x.Series.M[0]:F0}..{x.Series.M[^1]:F0}")));
+        numbers.AddRange(memoryFits.Select(x => F($"{Label(x.Series)} peak-memory slope in m {x.Fit.Slope:F2} over m = {x.Series.M[0]:F0}..{x.Series.M[^1]:F0}, range {x.Series.Values.Min():F1}..{x.Series.Values.Max():F1} MiB")));
         numbers.AddRange(e.Crossovers.Select(c => c.MStar is { } s ? F($"m* ({c.Feature}, L = {c.Length}) = {s:F0}") : F($"m* ({c.Feature}, L = {c.Length}) not reached up to m = {e.GridMax:F0}")));
         var figures = e.Time.Count == 0 ? [] : new List<ClaimFigure> { Figure(e) };
 
         var against = new List<string>();
         var steepTime = fitted.Where(x => x.Series.Impl == "ntk" && x.Fit.Slope > AttentionCriteria.CostFlatSlopeMax).ToList();
-        var steepMemory = memoryFits.Where(x => x.Fit.Slope > AttentionCriteria.CostFlatSlopeMax).ToList();
+        var steepMemory = memoryFits.Where(x => x.Fit.Slope > AttentionCriteria.CostFlatSlopeMax && x.Series.Values.Max() - x.Series.Values.Min() > AttentionCriteria.MemoryResolutionMiB).ToList();
         against.AddRange(steepTime.Select(x => F($"{Label(x.Series)} forward time grows with m: slope {x.Fit.Slope:F2} > {AttentionCriteria.CostFlatSlopeMax}")));
-        against.AddRange(steepMemory.Select(x => F($"{Label(x.Series)} peak memory grows with m: slope {x.Fit.Slope:F2} > {AttentionCriteria.CostFlatSlopeMax}")));
+        against.AddRange(steepMemory.Select(x => F($"{Label(x.Series)} peak memory grows with m: slope {x.Fit.Slope:F2} > {AttentionCriteria.CostFlatSlopeMax} and a rise of {x.Series.Values.Max() - x.Series.Values.Min():F0} > {AttentionCriteria.MemoryResolutionMiB:F0} MiB")));
         bool Beyond(CostCrossover c) => c.MStar is { } s ? s > AttentionCriteria.CrossoverMax : e.GridMax >= AttentionCriteria.CrossoverMax;
         bool allBeyond = e.Crossovers.Count > 0 && e.Crossovers.All(Beyond);
         if (allBeyond)

@@ -11,20 +11,20 @@ public sealed class C7CostTests
 {
     private static readonly double[] Grid = [16, 128, 1024, 8192, 65536];
 
-    private static CostSeries Series(string impl, double slope, double[]? grid = null, string feature = "elu1")
+    private static CostSeries Series(string impl, double slope, double[]? grid = null, string feature = "elu1", double scale = 1e-3)
     {
         var m = grid ?? Grid;
-        return new CostSeries(impl, impl == "ntk" ? feature : string.Empty, 128, m, m.Select(x => 1e-3 * Math.Pow(x, slope)).ToList());
+        return new CostSeries(impl, impl == "ntk" ? feature : string.Empty, 128, m, m.Select(x => scale * Math.Pow(x, slope)).ToList());
     }
 
-    private static C7Evidence Evidence(double ntkSlope = 0.0, double memorySlope = 0.0, double?[]? mStars = null, double[]? grid = null, bool memory = true)
+    private static C7Evidence Evidence(double ntkSlope = 0.0, double memorySlope = 0.0, double?[]? mStars = null, double[]? grid = null, bool memory = true, double memoryScale = 0.01)
     {
         var m = grid ?? Grid;
         var upper = m.Where(x => x >= m[m.Length / 2]).ToArray();
         var crossovers = (mStars ?? [100.0]).Select((s, i) => new CostCrossover("map" + i, 128, s)).ToList();
         return new C7Evidence(
             [Series("ntk", ntkSlope, m), Series("prefix_streamed", 1.0, m)],
-            memory ? [Series("ntk", memorySlope, upper)] : [],
+            memory ? [Series("ntk", memorySlope, upper, scale: memoryScale)] : [],
             crossovers,
             m[^1]);
     }
@@ -62,6 +62,15 @@ public sealed class C7CostTests
         var r = C7Cost.Decide(Evidence(memorySlope: 0.9));
         Assert.Equal(Verdict.NotSupported, r.Verdict);
         Assert.Contains("memory", r.Headline, StringComparison.Ordinal);
+    }
+
+    /// <summary>A slope above 0.1 from a rise smaller than the RSS probe's noise (32 MiB) is flat: the measured 8 -> 18 MiB step.</summary>
+    [Fact]
+    public void AMemoryRiseWithinTheProbesNoiseIsFlat()
+    {
+        var r = C7Cost.Decide(Evidence(memorySlope: 0.2, memoryScale: 1.0, mStars: [60]));
+        Assert.Equal(Verdict.Supported, r.Verdict);
+        Assert.Contains(r.Numbers, n => n.Contains("peak-memory slope in m 0.20", StringComparison.Ordinal) && n.Contains("MiB", StringComparison.Ordinal));
     }
 
     [Fact]
