@@ -126,11 +126,7 @@ public sealed class AttentionBenchmark : IDisposable
         {
             var t = cases[i].Template;
             progress?.Invoke($"{t.Impl} {t.Pass} L={t.Length} m={t.PrefixLength} {t.Feature}");
-            var work = cases[i].Work;
-            var placement = options.Placement;
-
-            // On CUDA the clock stops only after the device has finished the case's kernels.
-            samples[i].AddRange(Time(placement.IsCuda ? () => { work(); placement.Synchronize(); } : work, options.Repetitions, options.MaxRepetitions, options.SecondsPerCase));
+            samples[i].AddRange(BenchTiming.Samples(cases[i].Work, options.Repetitions, options.MaxRepetitions, options.SecondsPerCase, options.Placement));
         }
     }
 
@@ -374,8 +370,6 @@ public sealed class AttentionBenchmark : IDisposable
             }
         }
     }
-
-    private static List<double> Time(Action work, int minimum, int maximum, double budgetSeconds) => BenchTiming.Samples(work, minimum, maximum, budgetSeconds);
 
     private static string Str(long v) => v.ToString(CultureInfo.InvariantCulture);
 }

@@ -17,10 +17,21 @@ public static class BenchTiming
     /// <param name="minimum">Least timed calls.</param>
     /// <param name="maximum">Most timed calls.</param>
     /// <param name="budgetSeconds">No call beyond the minimum starts after this.</param>
+    /// <param name="placement">Device of the work (null: the CPU); on CUDA each call waits for the device before the clock stops.</param>
     /// <returns>Wall seconds of every timed call.</returns>
-    public static List<double> Samples(Action work, int minimum, int maximum, double budgetSeconds)
+    public static List<double> Samples(Action work, int minimum, int maximum, double budgetSeconds, NtkProofs.Numerics.DevicePlacement? placement = null)
     {
         ArgumentNullException.ThrowIfNull(work);
+        if (placement is { IsCuda: true })
+        {
+            var onDevice = work;
+            work = () =>
+            {
+                onDevice();
+                placement.Synchronize();
+            };
+        }
+
         var warmUp = Stopwatch.StartNew();
         work();
         var times = new List<double>();

@@ -49,9 +49,9 @@ public sealed class GemmProbe : IDisposable
     /// <summary>Times every product once more (one round).</summary>
     public void TimeRound()
     {
-        square64.AddRange(BenchTiming.Samples(() => { using var c = a64.mm(b64); placement.Synchronize(); }, repetitions, maxRepetitions, budget));
-        square32.AddRange(BenchTiming.Samples(() => { using var c = a32.mm(b32); placement.Synchronize(); }, repetitions, maxRepetitions, budget));
-        batched.AddRange(BenchTiming.Samples(() => { using var c = left.bmm(right); placement.Synchronize(); }, repetitions, maxRepetitions, budget));
+        square64.AddRange(BenchTiming.Samples(() => { using var c = a64.mm(b64); }, repetitions, maxRepetitions, budget, placement));
+        square32.AddRange(BenchTiming.Samples(() => { using var c = a32.mm(b32); }, repetitions, maxRepetitions, budget, placement));
+        batched.AddRange(BenchTiming.Samples(() => { using var c = left.bmm(right); }, repetitions, maxRepetitions, budget, placement));
     }
 
     /// <summary>The rates from the fastest sample of each product (NaN before the first round).</summary>

@@ -135,7 +135,7 @@ public static class PerfBenchmark
                 foreach (var (key, work) in cases)
                 {
                     log?.Invoke(key);
-                    samples[key].AddRange(BenchTiming.Samples(placement.IsCuda ? () => { work(); placement.Synchronize(); } : work, o.Repetitions, o.MaxRepetitions, o.SecondsPerCase));
+                    samples[key].AddRange(BenchTiming.Samples(work, o.Repetitions, o.MaxRepetitions, o.SecondsPerCase, placement));
                 }
 
                 // The probe again after the cases, so that load during either end of the round does not decide the rate.

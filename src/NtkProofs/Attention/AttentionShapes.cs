@@ -173,4 +173,8 @@ public static class AttentionShapes
     /// <summary>A shape as text, for messages.</summary>
     /// <param name="t">The tensor.</param>
     public static string Show(Tensor t) => t is null ? "null" : "[" + string.Join(", ", t.shape) + "]";
+
+    /// <summary>Whether autograd must track a call on these inputs (gradients on, and some input requires them).</summary>
+    /// <param name="inputs">The differentiable inputs of the call.</param>
+    public static bool NeedsGradient(params Tensor[] inputs) => is_grad_enabled() && inputs.Any(t => t.requires_grad);
 }

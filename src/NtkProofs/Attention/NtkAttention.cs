@@ -32,7 +32,6 @@ public static class NtkAttention
 
         // Head-major rows [H, B, L]: the prefix term is one product per head with that head's Z and k over all B L queries.
         var layout = AttentionLayout.Of(q, k, v, keyMask, headMajor: true);
-        using var state = new OnlineSoftmax(heads * batch * length);
 
         // The prefix term phi(q) k and phi(q) Z, with phi(q) = F exp(s). It goes in first, so that its log-weight becomes the
         // shift of the input block (the fast path of OnlineSoftmax).
@@ -43,13 +42,14 @@ public static class NtkAttention
         var scale = logScale.reshape(-1, 1);
         var usable = weight.ne(0).logical_and(weight.isfinite()).logical_and(scale.isfinite());
         var logMagnitude = where(usable, where(usable, weight.detach(), ones_like(weight)).abs().log() + scale, full_like(weight, double.NegativeInfinity));
-        if (!is_grad_enabled() || !new[] { q, k, v, z, kSum }.Any(t => t.requires_grad))
+        if (!AttentionShapes.NeedsGradient(q, k, v, z, kSum))
         {
             // Without gradients: the fused stream (the row sum rides in the value product, in-place block operations).
             var fused = StreamedAttention.ForwardWithTerm(layout.Queries, layout.Keys, layout.Values, layout.Bias, causal, logMagnitude, scale, weight, numerator);
             return layout.ToBatchHeads(fused, batch, heads, length).MoveToOuterDisposeScope();
         }
 
+        using var state = new OnlineSoftmax(heads * batch * length);
         state.AddTerm(logMagnitude, scale, weight, numerator);
         state.AddBlock(layout.Queries, layout.Keys, layout.Values, layout.Bias, causal);
         return layout.ToBatchHeads(state.Result(), batch, heads, length).MoveToOuterDisposeScope();

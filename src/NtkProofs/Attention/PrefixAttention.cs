@@ -65,36 +65,23 @@ public static class PrefixAttention
             blockSize = BlockSizeFor(pk.shape[0] == 1 ? q.shape[0] * q.shape[1] * q.shape[2] : q.shape[2]);
         }
 
-        bool needsGradient = is_grad_enabled() && new[] { q, k, v, prefixKeys, prefixValues }.Any(t => t.requires_grad);
-        if (recompute || !needsGradient)
+        if (recompute || !AttentionShapes.NeedsGradient(q, k, v, prefixKeys, prefixValues))
         {
             return PrefixAttentionFunction.apply(q, k, v, prefixKeys, prefixValues, causal, keyMask!, blockSize).MoveToOuterDisposeScope();
         }
 
-        long batch = q.shape[0], heads = q.shape[1], length = q.shape[2], d = q.shape[3], dv = v.shape[3], m = pk.shape[2];
-
-        // A prefix shared by the batch: head-major rows, one product per head over all B L queries. A prefix per batch entry:
-        // batch-major rows, so that every tensor is a view of its input (no copy of the prefix).
-        bool shared = pk.shape[0] == 1;
-        var layout = AttentionLayout.Of(q, k, v, keyMask, headMajor: shared);
-        using var state = new OnlineSoftmax(heads * batch * length);
-        if (m > 0)
+        // Autograd through the block operations. split (not narrow) blocks, so that the backward pass assembles each prefix
+        // gradient once instead of once per block.
+        var setup = PrefixAttentionFunction.Setup.Of(q, k, v, prefixKeys, prefixValues, keyMask, blockSize);
+        var layout = setup.Layout;
+        using var state = new OnlineSoftmax(q.shape[0] * q.shape[1] * q.shape[2]);
+        for (int b = 0; b < setup.KeyBlocks.Length; b++)
         {
-            var queries = shared ? layout.Queries.view(heads, batch * length, d) : layout.Queries;
-            var pkg = pk.reshape(shared ? heads : batch * heads, m, d);
-            var pvg = pv.reshape(shared ? heads : batch * heads, m, dv);
-
-            // split (not narrow) so that the backward pass assembles each prefix gradient once instead of once per block.
-            var keyBlocks = pkg.split(blockSize, 1);
-            var valueBlocks = pvg.split(blockSize, 1);
-            for (int b = 0; b < keyBlocks.Length; b++)
-            {
-                using var blockScope = NewDisposeScope();
-                state.AddBlock(queries, keyBlocks[b], valueBlocks[b]);
-            }
+            using var blockScope = NewDisposeScope();
+            state.AddBlock(setup.PrefixQueries, setup.KeyBlocks[b], setup.ValueBlocks[b]);
         }
 
         state.AddBlock(layout.Queries, layout.Keys, layout.Values, layout.Bias, causal);
-        return layout.ToBatchHeads(state.Result(), batch, heads, length).MoveToOuterDisposeScope();
+        return layout.ToBatchHeads(state.Result(), q.shape[0], q.shape[1], q.shape[2]).MoveToOuterDisposeScope();
     }
 }

@@ -55,9 +55,13 @@ internal sealed class PrefixAttentionFunction : autograd.SingleTensorFunction<Pr
         return [dq, Back(g.Keys, keys, d), Back(g.Values, keys, dv), dpk, dpv, null!, null!, null!];
     }
 
-    /// <summary>The grouped rows and prefix blocks of one call.</summary>
-    private sealed record Setup(AttentionLayout Layout, Tensor PrefixQueries, Tensor[] KeyBlocks, Tensor[] ValueBlocks)
+    /// <summary>
+    /// The grouped rows and prefix blocks of one call: a prefix shared by the batch gives head-major rows (one product per head
+    /// over all B L queries); a prefix per batch entry gives batch-major rows, so every tensor is a view of its input.
+    /// </summary>
+    internal sealed record Setup(AttentionLayout Layout, Tensor PrefixQueries, Tensor[] KeyBlocks, Tensor[] ValueBlocks)
     {
+        /// <summary>Lays out one call (q, k, v [B, H, ·, ·], prefix [H, m, ·] or [B, H, m, ·]); the tensors belong to the caller's dispose scope.</summary>
         public static Setup Of(Tensor q, Tensor k, Tensor v, Tensor pk, Tensor pv, KeyMask? keyMask, long blockSize)
         {
             var keys = pk.dim() == 3 ? pk.unsqueeze(0) : pk;
