@@ -16,9 +16,9 @@ import json
 import math
 import platform
 import re
-import statistics
 import sys
-import time
+
+from bench_common import openblas_threads, time_case
 
 try:
     import torch
@@ -42,23 +42,6 @@ def reset_peak():
         return True
     except OSError:
         return False
-
-
-WARM_UP_COUNTS_AFTER = 1.0  # seconds; a slower warm-up counts as a sample (as on the C# side)
-
-
-def time_case(fn, minimum, maximum, budget):
-    """One warm-up, then at least `minimum` and at most `maximum` timed calls, stopping once `budget` seconds are spent."""
-    start = time.perf_counter()
-    fn()
-    warm_up = time.perf_counter() - start
-    times = [warm_up] if warm_up > WARM_UP_COUNTS_AFTER else []
-    started = time.perf_counter()
-    while len(times) < minimum or (len(times) < maximum and time.perf_counter() - started < budget):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return {"seconds_min": min(times), "seconds_median": statistics.median(times), "repetitions": len(times), "samples": times}
 
 
 def peak_extra_mib(fn):
@@ -177,13 +160,7 @@ def main():
             loaded = sorted({line.split()[-1] for line in maps if re.search(r"(blas|mkl)[^/]*\.so", line.split()[-1])})
     except OSError:
         loaded = []
-    blas_threads = None
-    for path in loaded:
-        if "openblas" in path:
-            try:
-                blas_threads = ctypes.CDLL(path).openblas_get_num_threads()
-            except (OSError, AttributeError):
-                pass
+    blas_threads = openblas_threads(loaded)
     reference_blas = any(re.search(r"/blas/libblas\.so", path) for path in loaded) and not any("openblas" in path or "mkl" in path for path in loaded)
     print(json.dumps({
         "python": sys.version.split()[0],

@@ -15,15 +15,14 @@ loads); --threads sets them too when they are unset, and threadpoolctl limits th
 """
 import argparse
 import contextlib
-import ctypes
 import io
 import json
 import os
 import platform
 import re
-import statistics
 import sys
-import time
+
+from bench_common import openblas_threads, time_case
 
 
 def parse_args():
@@ -55,23 +54,6 @@ try:
     import threadpoolctl
 except ImportError:
     threadpoolctl = None
-
-
-WARM_UP_COUNTS_AFTER = 1.0  # seconds; a slower warm-up counts as a sample (as on the C# side)
-
-
-def time_case(fn, minimum, maximum, budget):
-    """One warm-up, then at least `minimum` and at most `maximum` timed calls, stopping once `budget` seconds are spent."""
-    start = time.perf_counter()
-    fn()
-    warm_up = time.perf_counter() - start
-    times = [warm_up] if warm_up > WARM_UP_COUNTS_AFTER else []
-    started = time.perf_counter()
-    while len(times) < minimum or (len(times) < maximum and time.perf_counter() - started < budget):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return {"seconds_min": min(times), "seconds_median": statistics.median(times), "repetitions": len(times), "samples": times}
 
 
 def softmax_rows(scores):
@@ -130,13 +112,7 @@ def blas_description():
         loaded = []
     reference = any(re.search(r"/blas/libblas\.so|/libcblas\.so", path) for path in loaded) and not any(
         re.search(r"openblas|mkl|blis|atlas", path, re.IGNORECASE) for path in loaded)
-    blas_threads = None
-    for path in loaded:
-        if "openblas" in path:
-            try:
-                blas_threads = ctypes.CDLL(path).openblas_get_num_threads()
-            except (OSError, AttributeError):
-                pass
+    blas_threads = openblas_threads(loaded)
     pools = None
     if threadpoolctl is not None:
         pools = [{k: v for k, v in info.items() if k in ("internal_api", "num_threads", "version", "filepath")} for info in threadpoolctl.threadpool_info()]
