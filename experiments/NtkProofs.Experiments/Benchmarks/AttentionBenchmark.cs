@@ -203,13 +203,6 @@ public sealed class AttentionBenchmark : IDisposable
         }
 
         var plainMs = options.PrefixLengths.Where(m => m <= 1L << options.PlainMaxLog2 && m >= 1L << Math.Max(options.MinLog2, options.PlainMaxLog2 - 4)).ToList();
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string variable in new[] { "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS" })
-        {
-            // The BLAS under PyTorch (OpenBLAS on Debian) keeps its own pool: fix it to the same count as torch.set_num_threads.
-            start.Environment[variable] = Str(threads);
-        }
-
         var arguments = new List<string> { script, "--lengths" };
         arguments.AddRange(options.Lengths.Select(l => Str(l)));
         arguments.Add("--plain-ms");
@@ -226,16 +219,8 @@ public sealed class AttentionBenchmark : IDisposable
             arguments.Add("--no-memory");
         }
 
-        foreach (var arg in arguments)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderrTask = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        string stderr = stderrTask.Result;
+        // The BLAS under PyTorch (OpenBLAS on Debian) keeps its own pool: fixed to the same count as torch.set_num_threads.
+        var (exitCode, stdout, stderr) = BaselineProcess.Run(python, arguments, threads);
         JsonDocument document;
         try
         {
@@ -243,7 +228,7 @@ public sealed class AttentionBenchmark : IDisposable
         }
         catch (JsonException)
         {
-            return (null, [], $"the Python baseline failed (exit {process.ExitCode}): {stderr.Trim()} {stdout.Trim()}".Trim());
+            return (null, [], $"the Python baseline failed (exit {exitCode}): {stderr.Trim()} {stdout.Trim()}".Trim());
         }
 
         var root = document.RootElement.Clone();

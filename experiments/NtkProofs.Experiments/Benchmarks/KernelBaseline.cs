@@ -42,12 +42,6 @@ public static class KernelBaseline
             return new KernelBaselineRun(null, [], $"baseline script not found: {script}");
         }
 
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string variable in new[] { "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS" })
-        {
-            start.Environment[variable] = Str(threads);
-        }
-
         var arguments = new List<string> { script };
         foreach (var (variant, m) in cases)
         {
@@ -56,16 +50,8 @@ public static class KernelBaseline
 
         arguments.AddRange(["--n", Str(n), "--d", Str(d), "--c", Str(c), "--threads", Str(threads), "--repetitions", Str(repetitions), "--max-repetitions", Str(maxRepetitions),
             "--seconds-per-case", secondsPerCase.ToString("R", CultureInfo.InvariantCulture), "--gemm-size", Str(gemmSize), "--seed", Str(seed)]);
-        foreach (var arg in arguments)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderrTask = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return Parse(stdout, process.ExitCode, stderrTask.Result);
+        var (exitCode, stdout, stderr) = BaselineProcess.Run(python, arguments, threads);
+        return Parse(stdout, exitCode, stderr);
     }
 
     /// <summary>Parses the script's output: its JSON object, or an error naming the exit code and what it printed.</summary>
