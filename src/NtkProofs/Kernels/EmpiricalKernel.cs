@@ -73,14 +73,8 @@ public static class EmpiricalKernel
             System.Buffers.ArrayPool<double>.Shared.Return(values);
         }
 
-        var keyGram = tensor(keyGramData, [n * c, n * c], ScalarType.Float64, x.device);
-        var kernel = keyGram.mul_(kron(x.mm(x.t()), ones(c, c, dtype: ScalarType.Float64, device: x.device)));
-        if (weightGramData is not null)
-        {
-            kernel.add_(kron(tensor(weightGramData, [n, n], ScalarType.Float64, x.device), eye(c, dtype: ScalarType.Float64, device: x.device)));
-        }
-
-        return kernel.MoveToOuterDisposeScope();
+        var weightGram = weightGramData is null ? null : tensor(weightGramData, [n, n], ScalarType.Float64, x.device);
+        return Combine(tensor(keyGramData, [n * c, n * c], ScalarType.Float64, x.device), weightGram, x, c).MoveToOuterDisposeScope();
     }
 
     /// <summary>The torch path of <see cref="Compute"/> (any device, every value path).</summary>
@@ -117,12 +111,7 @@ public static class EmpiricalKernel
             cross?.addmm_(s, factor.t());
         }
 
-        var kernel = keyGram.mul_(kron(x.mm(x.t()), ones(c, c, dtype: ScalarType.Float64, device: x.device)));
-        if (weightGram is not null)
-        {
-            kernel.add_(kron(weightGram, eye(c, dtype: ScalarType.Float64, device: x.device)));
-        }
-
+        var kernel = Combine(keyGram, weightGram, x, c);
         if (cross is not null)
         {
             // cross[i, (j, l')] = sum_r m S_ir S_jr (p_rl' - mu_jl').
@@ -133,6 +122,18 @@ public static class EmpiricalKernel
         }
 
         return kernel.MoveToOuterDisposeScope();
+    }
+
+    // H = keyGram o (X X^T (x) 1_cc) [+ weightGram (x) I_c], in place in keyGram.
+    private static Tensor Combine(Tensor keyGram, Tensor? weightGram, Tensor x, long c)
+    {
+        var kernel = keyGram.mul_(kron(x.mm(x.t()), ones(c, c, dtype: ScalarType.Float64, device: x.device)));
+        if (weightGram is not null)
+        {
+            kernel.add_(kron(weightGram, eye(c, dtype: ScalarType.Float64, device: x.device)));
+        }
+
+        return kernel;
     }
 
     // A pooled copy of a float64 CPU tensor's elements (one memory copy; TensorAccessor.ToArray copies element by element).
