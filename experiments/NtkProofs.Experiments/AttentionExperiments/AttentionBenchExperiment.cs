@@ -74,17 +74,8 @@ public sealed class AttentionBenchExperiment : TypedExperiment<AttentionBenchRes
         }
 
         int threads = checked((int)point.Int("threads"));
-        int previous = TorchRuntime.Threads;
-        TorchRuntime.Configure(threads);
-        try
-        {
-            var result = AttentionBenchmarkRun.Execute(options, point.Text("python"), threads);
-            return new AttentionBenchResult(result.Rows, result.Summary, result.PythonError, result.PythonInfo, result.LoadBefore, result.LoadAfter, result.Elapsed.TotalSeconds, threads, result.Gemm);
-        }
-        finally
-        {
-            TorchRuntime.Configure(previous);
-        }
+        var result = TorchRuntime.WithThreads(threads, () => AttentionBenchmarkRun.Execute(options, point.Text("python"), threads));
+        return new AttentionBenchResult(result.Rows, result.Summary, result.PythonError, result.PythonInfo, result.LoadBefore, result.LoadAfter, result.Elapsed.TotalSeconds, threads, result.Gemm);
     }
 
     /// <summary>snake_case JSON with non-finite numbers written as strings.</summary>

@@ -58,16 +58,7 @@ public sealed class PerfExperiment : TypedExperiment<PerfResult>
         ArgumentNullException.ThrowIfNull(context);
         var options = Options(point, context.MasterSeed) with { Placement = context.Placement };
         int threads = checked((int)point.Int("threads"));
-        int previous = TorchRuntime.Threads;
-        TorchRuntime.Configure(threads);
-        try
-        {
-            return PerfBenchmark.Execute(options, point.Text("python"), threads);
-        }
-        finally
-        {
-            TorchRuntime.Configure(previous);
-        }
+        return TorchRuntime.WithThreads(threads, () => PerfBenchmark.Execute(options, point.Text("python"), threads));
     }
 
     /// <summary>The options of a point (validated).</summary>

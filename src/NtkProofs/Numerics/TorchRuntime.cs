@@ -36,4 +36,23 @@ public static class TorchRuntime
 
     /// <summary>The libtorch version TorchSharp loaded.</summary>
     public static string LibTorchVersion => torch.__version__;
+
+    /// <summary>Runs <paramref name="work"/> with <paramref name="threads"/> torch threads, then restores the previous count.</summary>
+    /// <typeparam name="T">Result type.</typeparam>
+    /// <param name="threads">Threads during the work.</param>
+    /// <param name="work">The work.</param>
+    public static T WithThreads<T>(int threads, Func<T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        int previous = Threads;
+        Configure(threads);
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            Configure(previous);
+        }
+    }
 }
