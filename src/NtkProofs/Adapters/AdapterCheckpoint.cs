@@ -144,7 +144,7 @@ public static class AdapterCheckpoint
             throw AdapterLoadException.For(weightsPath, "does not match the model: " + string.Join("; ", problems));
         }
 
-        var loaded = Guard(weightsPath, () => Safetensors.LoadStateDict(weightsPath));
+        var loaded = Guard(weightsPath, () => NtkProofs.IO.SafetensorsCpu.Load(weightsPath));
         try
         {
             using var noGrad = no_grad();
@@ -203,7 +203,7 @@ public static class AdapterCheckpoint
             }
         }
 
-        var loaded = Guard(path, () => Safetensors.LoadStateDict(path));
+        var loaded = Guard(path, () => NtkProofs.IO.SafetensorsCpu.Load(path));
         return (new TokenBatch(loaded["input_ids"], loaded["attention_mask"]), loaded["logits"]);
     }
 

@@ -93,7 +93,7 @@ public sealed class NtkPrefixSource : IDisposable
         Dictionary<string, Tensor> loaded;
         try
         {
-            loaded = Safetensors.LoadStateDict(path);
+            loaded = NtkProofs.IO.SafetensorsCpu.Load(path);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or InvalidOperationException or FormatException)
         {

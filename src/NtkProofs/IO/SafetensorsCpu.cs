@@ -4,13 +4,13 @@ using static TorchSharp.torch;
 namespace NtkProofs.IO;
 
 /// <summary>
-/// Reads the float tensors of a safetensors file into CPU tensors, whatever the default device is (TorchSharp's
+/// Reads the tensors of a safetensors file into CPU tensors, whatever the default device is (TorchSharp's
 /// <c>Safetensors.LoadStateDict</c> creates them on the default device, which the placement test sets to the meta device).
 /// The file is validated by <see cref="SafetensorsHeader"/> first.
 /// </summary>
 public static class SafetensorsCpu
 {
-    /// <summary>Loads every F32 and F64 tensor; the caller disposes them.</summary>
+    /// <summary>Loads every tensor (F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL); the caller disposes them.</summary>
     /// <param name="path">The safetensors file.</param>
     public static Dictionary<string, Tensor> Load(string path)
     {
@@ -24,9 +24,17 @@ public static class SafetensorsCpu
         {
             var dtype = entry.DType switch
             {
-                "F32" => ScalarType.Float32,
                 "F64" => ScalarType.Float64,
-                _ => throw new InvalidDataException($"{path}: tensor '{name}' has dtype {entry.DType}; only F32 and F64 are read here"),
+                "F32" => ScalarType.Float32,
+                "F16" => ScalarType.Float16,
+                "BF16" => ScalarType.BFloat16,
+                "I64" => ScalarType.Int64,
+                "I32" => ScalarType.Int32,
+                "I16" => ScalarType.Int16,
+                "I8" => ScalarType.Int8,
+                "U8" => ScalarType.Byte,
+                "BOOL" => ScalarType.Bool,
+                _ => throw new InvalidDataException($"{path}: tensor '{name}' has dtype {entry.DType}, which TorchSharp has no type for"),
             };
             var bytes = new byte[entry.End - entry.Begin];
             stream.Seek(dataStart + entry.Begin, SeekOrigin.Begin);
