@@ -36,7 +36,7 @@ public static class ReportBuilder
         Directory.CreateDirectory(context.FiguresFolder);
         var inputs = new ClaimInputs(context);
         var evaluated = groups
-            .Select(g => (Group: g, Outcomes: g.Claims.Select(c => new ClaimOutcome(c.Id, c.Statement, g.Title, c.Evaluate(inputs))).ToList()))
+            .Select(g => (Group: g, Outcomes: g.Claims.Select(c => new ClaimOutcome(c.Id, c.Statement, g.Title, c.Evaluate(inputs)) { Evidence = context.Provenance(c.Configs) }).ToList()))
             .ToList();
         var ledger = evaluated.SelectMany(e => e.Outcomes).OrderBy(o => IdNumber(o.Id)).ToList();
 
@@ -47,6 +47,7 @@ public static class ReportBuilder
         md.AppendLine();
         md.AppendLine(ManifestSummary(manifest));
         md.AppendLine();
+        AppendCommittedEvidence(md, context);
         md.AppendLine("## Claims ledger");
         md.AppendLine();
         md.AppendLine("Verdicts are computed from the measured data by each claim's own rule (stated in its section, linked from its id), never typed by hand.");
@@ -108,6 +109,7 @@ public static class ReportBuilder
             }).ToArray()),
             ["details"] = o.Result.Details,
             ["commands"] = Strings(o.Result.CommandList),
+            ["evidence"] = Strings(o.Evidence),
         }).ToArray());
     }
 
@@ -148,6 +150,12 @@ public static class ReportBuilder
 
         md.AppendLine(CultureInfo.InvariantCulture, $"Rule: {Line(r.Rule)}");
         md.AppendLine();
+        foreach (string e in o.Evidence)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"Evidence: {Line(e)}");
+            md.AppendLine();
+        }
+
         if (r.Verdict == Verdict.Inconclusive && !string.IsNullOrWhiteSpace(r.Decider))
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"What would decide: {Line(r.Decider)}");
@@ -176,6 +184,28 @@ public static class ReportBuilder
 
             md.AppendLine();
         }
+    }
+
+    /// <summary>The header's list of committed evidence the report read (nothing when there is none).</summary>
+    private static void AppendCommittedEvidence(StringBuilder md, ReportContext context)
+    {
+        var committed = context.CommittedSweeps.ToList();
+        if (committed.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("Committed evidence read, not run, by this report (long sharded sweeps of profile `decisive`, committed line by line as points finish; the rows that use it say so):");
+        md.AppendLine();
+        md.AppendLine("| config | points | commits | last point (UTC) | continue with |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var s in committed)
+        {
+            var e = s.Committed!;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.ConfigName} | {e.Points} of {e.Planned} | {string.Join(", ", e.Commits)} | {e.LastFinishedUtc:yyyy-MM-dd HH:mm} | `{Cell(e.Command)}` |");
+        }
+
+        md.AppendLine();
     }
 
     private static int IdNumber(string id) =>

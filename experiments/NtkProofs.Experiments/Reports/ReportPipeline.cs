@@ -158,6 +158,7 @@ public static class ReportPipeline
         }
 
         var sweeps = new Dictionary<string, SweepResults>();
+        var committedLines = new Dictionary<string, MergeOutcome>();
         var counts = new Dictionary<string, long>();
         foreach (var config in configs)
         {
@@ -181,6 +182,16 @@ public static class ReportPipeline
             sweeps[name] = new SweepResults(name, RepositoryPaths.Relative(config.Path), config.Experiment.Name, summary.Results.Select(r => new SweepRecord(r.Point, r.Result)).ToList());
         }
 
+        // Committed evidence of the decisive profile (never run here): read as it stands, for the configs this profile lacks.
+        foreach (var (sweep, lines) in DecisiveEvidence.Load(root))
+        {
+            if (sweeps.TryAdd(sweep.ConfigName, sweep))
+            {
+                committedLines[sweep.ConfigName] = lines;
+                console.MarkupLineInterpolated($"[bold]{sweep.ConfigName}[/]: committed evidence, {sweep.Committed!.Points} of {sweep.Committed.Planned} points from {sweep.Committed.Folder}/");
+            }
+        }
+
         // The report is built in a staging folder and only then moved into place, so a failure leaves the previous report whole.
         string stage = Path.Combine(work, "stage-" + manifest.Id);
         var context = new ReportContext(profile, stage, sweeps, $"./ntkproofs report --profile {profile}" + (output is null ? string.Empty : $" --out {RepositoryPaths.Relative(outDir)}"));
@@ -189,6 +200,11 @@ public static class ReportPipeline
         {
             string name = Path.GetFileNameWithoutExtension(config.Path);
             File.Copy(Path.Combine(work, name + ".jsonl"), Path.Combine(context.DataFolder, name + ".jsonl"), overwrite: true);
+        }
+
+        foreach (var (name, lines) in committedLines)
+        {
+            ResultMerger.Write(lines, Path.Combine(context.DataFolder, name + ".jsonl"));
         }
 
         manifest = manifest.Finish(RunStatus.Completed, counts);

@@ -13,4 +13,5 @@ public sealed record SweepRecord(SweepPoint Point, JsonObject Result);
 /// <param name="ConfigPath">Path of the config file, relative to the repository root (for regenerate commands).</param>
 /// <param name="Experiment">Experiment name.</param>
 /// <param name="Records">The records in plan order.</param>
-public sealed record SweepResults(string ConfigName, string ConfigPath, string Experiment, IReadOnlyList<SweepRecord> Records);
+/// <param name="Committed">Null when the report ran the sweep; else where its committed lines came from (<see cref="DecisiveEvidence"/>).</param>
+public sealed record SweepResults(string ConfigName, string ConfigPath, string Experiment, IReadOnlyList<SweepRecord> Records, CommittedEvidence? Committed = null);

@@ -9,4 +9,7 @@ public sealed record ClaimOutcome(string Id, string Statement, string Group, Cla
 {
     /// <summary>The HTML anchor of the claim's own subsection ("c5").</summary>
     public string Anchor => Id.ToLowerInvariant();
+
+    /// <summary>Where the row's data came from when the report did not run it (one sentence per committed-evidence config; <see cref="ReportContext.Provenance"/>).</summary>
+    public IReadOnlyList<string> Evidence { get; init; } = [];
 }

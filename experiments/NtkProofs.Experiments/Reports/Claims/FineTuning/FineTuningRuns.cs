@@ -8,17 +8,33 @@ namespace NtkProofs.Experiments.Reports.Claims.FineTuning;
 /// <summary>The typed fine-tuning evidence of a report: single runs (<see cref="FinetuneRun"/>) and protocol points (<see cref="FinetuneProtocolRecord"/>).</summary>
 public static class FineTuningRuns
 {
-    /// <summary>Every run of the fine-tuning configs that ran: the single-run grids and the seeds of the protocol points.</summary>
+    /// <summary>
+    /// Every run of the fine-tuning configs that ran: the seeds of the protocol points and, for the tasks the protocol has no
+    /// point on, the single-run grids. On a task with protocol points the protocol's runs supersede the single-run grids (a
+    /// fixed short schedule on another split would otherwise compete in "best on validation" with tuned, early-stopped runs).
+    /// </summary>
     /// <param name="inputs">The claim inputs.</param>
     public static IReadOnlyList<FinetuneRun> Of(ClaimInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return
+        var protocol = Protocol(inputs).SelectMany(p => p.Runs).ToList();
+        IEnumerable<FinetuneRun> single =
         [
             .. (inputs.Results<FinetuneRun>(FineTuningCriteria.BaselineConfig) ?? []).Select(r => r.Result),
             .. (inputs.Results<FinetuneRun>(FineTuningCriteria.NtkConfig) ?? []).Select(r => r.Result),
-            .. Protocol(inputs).SelectMany(p => p.Runs),
         ];
+        return Superseding(protocol, single);
+    }
+
+    /// <summary><paramref name="protocol"/> runs plus the <paramref name="single"/> runs of tasks without protocol runs.</summary>
+    /// <param name="protocol">Runs of the protocol (tuned learning rate, early stopping, seeds).</param>
+    /// <param name="single">Runs of single-run grids.</param>
+    public static IReadOnlyList<FinetuneRun> Superseding(IReadOnlyList<FinetuneRun> protocol, IEnumerable<FinetuneRun> single)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        ArgumentNullException.ThrowIfNull(single);
+        var tasks = protocol.Select(r => r.Task).ToHashSet(StringComparer.Ordinal);
+        return [.. single.Where(r => !tasks.Contains(r.Task)), .. protocol];
     }
 
     /// <summary>
