@@ -74,6 +74,11 @@ public static class CliRunner
             error.WriteLine($"error: permission denied: {OneLine(e)} (is the output folder read-only?)");
             return ExitCodes.CheckFailed;
         }
+        catch (NtkProofs.Data.DatasetUnavailableException e)
+        {
+            error.WriteLine($"error: task data unavailable: {OneLine(e)}");
+            return ExitCodes.CheckFailed;
+        }
         catch (IOException e)
         {
             error.WriteLine($"error: input/output failure: {OneLine(e)} (is the disk full or the output path a file?)");

