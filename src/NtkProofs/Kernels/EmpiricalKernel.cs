@@ -106,9 +106,19 @@ public static class EmpiricalKernel
             var s = x.mm(model.Prefix.narrow(0, start, len).t()).sub_(shift).exp_();          // sqrt(m) S, n x b
             var factor = valuesT.narrow(1, start, len).unsqueeze(0).sub(mean.unsqueeze(2))     // n x c x b
                 .mul_(s.unsqueeze(1)).reshape(n * c, len);
-            keyGram.addmm_(factor, factor.t());
-            weightGram?.addmm_(s, s.t());
+            AddUpperGram(keyGram, factor);
+            if (weightGram is not null)
+            {
+                AddUpperGram(weightGram, s);
+            }
+
             cross?.addmm_(s, factor.t());
+        }
+
+        MirrorUpper(keyGram);
+        if (weightGram is not null)
+        {
+            MirrorUpper(weightGram);
         }
 
         var kernel = Combine(keyGram, weightGram, x, c);
@@ -122,6 +132,49 @@ public static class EmpiricalKernel
         }
 
         return kernel.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Rows per block of <see cref="AddUpperGram"/>: the diagonal blocks add (block / rows) / 2 of the full product's work.</summary>
+    internal const long GramRowBlock = 128;
+
+    /// <summary>
+    /// gram += a a^T on and above the block diagonal only (the lower blocks are left as they were): per row block I, one
+    /// product a_I a_{I..}^T, so about half the work of the full product for many blocks, each product still GEMM-sized.
+    /// <see cref="MirrorUpper"/> then fills the lower triangle.
+    /// </summary>
+    /// <param name="gram">N x N accumulator.</param>
+    /// <param name="a">N x b factor.</param>
+    internal static void AddUpperGram(Tensor gram, Tensor a)
+    {
+        long rows = a.shape[0];
+        if (rows <= GramRowBlock)
+        {
+            gram.addmm_(a, a.t());
+            return;
+        }
+
+        for (long start = 0; start < rows; start += GramRowBlock)
+        {
+            long len = Math.Min(GramRowBlock, rows - start);
+            using var target = gram.narrow(0, start, len).narrow(1, start, rows - start);
+            using var left = a.narrow(0, start, len);
+            using var right = a.narrow(0, start, rows - start).t();
+            target.addmm_(left, right);
+        }
+    }
+
+    /// <summary>Copies the upper triangle of a Gram matrix accumulated by <see cref="AddUpperGram"/> onto its lower triangle.</summary>
+    /// <param name="gram">N x N, in place.</param>
+    internal static void MirrorUpper(Tensor gram)
+    {
+        if (gram.shape[0] <= GramRowBlock)
+        {
+            return;
+        }
+
+        using var upper = gram.triu();
+        using var strict = gram.triu(1).t();
+        gram.copy_(upper).add_(strict);
     }
 
     // H = keyGram o (X X^T (x) 1_cc) [+ weightGram (x) I_c], in place in keyGram.
