@@ -48,10 +48,11 @@ public sealed class FinetuneProtocolExperimentTests
     }
 
     [Fact]
-    public void The_default_grid_is_five_rates_around_the_method_files_rate()
+    public void The_default_grid_is_three_rates_a_decade_apart_around_the_method_files_rate()
     {
         var settings = FinetuneProtocolExperiment.Settings(Point(("method", "ntk")), 1e-3);
-        Assert.Equal(5, settings.LearningRates.Count);
+        Assert.Equal(3, settings.LearningRates.Count);
+        Assert.Equal(1e-3, settings.LearningRates[1], 15);
         Assert.Equal(1e-4, settings.LearningRates[0], 15);
         Assert.Equal(1e-2, settings.LearningRates[^1], 15);
         Assert.Equal([1, 2, 3, 4, 5], settings.Seeds);

@@ -58,7 +58,7 @@ public class C19LowRankJustifiedTests
         var oneSeed = C19LowRankJustified.Decide(Evidence(Trained(0.95), Pair(1, 0.80, 0.80)));
         Assert.Equal(Verdict.Inconclusive, oneSeed.Verdict);
         Assert.Contains("needs >= 5 seeds", oneSeed.Decider, StringComparison.Ordinal);
-        Assert.Contains("finetune-ablations.json", oneSeed.Decider, StringComparison.Ordinal);
+        Assert.Contains("decisive/finetune-protocol.json", oneSeed.Decider, StringComparison.Ordinal);
 
         var noSpectrum = C19LowRankJustified.Decide(Evidence(null, Pair(3, 0.80, 0.80)));
         Assert.Equal(Verdict.Inconclusive, noSpectrum.Verdict);
@@ -98,7 +98,7 @@ public class C19LowRankJustifiedTests
         Assert.All(runs, r => Assert.Equal(string.Empty, r.Init));
         var c19 = C19LowRankJustified.Decide(C19LowRankJustified.Gather(runs));
         Assert.Equal(Verdict.Inconclusive, c19.Verdict);
-        Assert.Contains("finetune-ablations.json", c19.Decider, StringComparison.Ordinal);
+        Assert.Contains("decisive/finetune-protocol.json", c19.Decider, StringComparison.Ordinal);
         Assert.Equal(Verdict.Inconclusive, C20Robustness.Decide(C20Robustness.Gather(runs)).Verdict);
     }
 }
