@@ -116,12 +116,15 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
         long stepsTaken = 0;
         var stepSeconds = new List<double>();
         var spectra = new Dictionary<FineTuneResult, string>(ReferenceEqualityComparer.Instance); // C19: read before the folder goes
+        int runIndex = 0, runCount = settings.LearningRates.Count + settings.Seeds.Count;
         var outcome = FineTuneProtocol.Run(baseConfig, settings, config =>
         {
             string dir = Path.Combine(Path.GetTempPath(), "ntkproofs-protocol-" + point.Key + "-" + Guid.NewGuid().ToString("N")[..8]);
+            runIndex++;
+            var progress = RunProgress(context, runIndex, runCount, runIndex <= settings.LearningRates.Count ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"search lr {config.LearningRate:G3}") : $"seed {config.Seed}", config.Steps);
             try
             {
-                var result = FineTuneRunner.Run(config, dir, examples: examples, encoder: inner.Encoder, placement: context.Placement);
+                var result = FineTuneRunner.Run(config, dir, progress, examples: examples, encoder: inner.Encoder, placement: context.Placement);
                 seconds += result.TotalSeconds;
                 stepsTaken += result.Steps.Count;
                 stepSeconds.AddRange(result.Steps.Skip(1).Select(s => s.Seconds));
@@ -158,6 +161,35 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
             TotalSeconds = seconds,
             SecondsPerStep = stepSeconds.Count == 0 ? double.NaN : stepSeconds[stepSeconds.Count / 2],
             TotalSteps = stepsTaken,
+        };
+    }
+
+    /// <summary>Reports "run i of n (what): step s of cap" to <see cref="ExperimentContext.Status"/> every 10 steps (null when nobody listens).</summary>
+    private static FineTuneProgress? RunProgress(ExperimentContext context, int run, int runs, string what, int cap)
+    {
+        if (context.Status is not { } status)
+        {
+            return null;
+        }
+
+        string head = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"run {run} of {runs} ({what})");
+        status(head);
+        return new FineTuneProgress
+        {
+            Step = s =>
+            {
+                if (s.Step % 10 == 0)
+                {
+                    status(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{head}, step {s.Step} of at most {cap}"));
+                }
+            },
+            Evaluation = (split, done, total) =>
+            {
+                if (done == total)
+                {
+                    status(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{head}, evaluated {split}"));
+                }
+            },
         };
     }
 

@@ -10,4 +10,10 @@ public sealed record ExperimentContext(long MasterSeed, string Device = "cpu", C
 {
     /// <summary>The placement every tensor of the run is created on (parsed from <see cref="Device"/>).</summary>
     public DevicePlacement Placement => DevicePlacement.Parse(Device);
+
+    /// <summary>
+    /// Where an experiment whose points take long (minutes to hours: a fine-tuning protocol) says how far the current point
+    /// is, in a few words ("seed 3 of 5, step 420 of 1000"); the sweep shows it next to the point. Null when nobody listens.
+    /// </summary>
+    public Action<string>? Status { get; init; }
 }

@@ -67,12 +67,14 @@ public static class SweepRunner
                     return;
                 }
 
+                string description = Markup.Escape($"{plan.Experiment} #{planned.Index} {plan.Describe(planned.Point)}");
                 if (task is not null)
                 {
-                    task.Description = Markup.Escape($"{plan.Experiment} #{planned.Index} {plan.Describe(planned.Point)}");
+                    task.Description = description;
                 }
 
-                var result = RunPoint(plan, planned, context, options);
+                var pointContext = task is null ? context : context with { Status = status => task.Description = description + Markup.Escape(": " + status) };
+                var result = RunPoint(plan, planned, pointContext, options);
                 if (result is null)
                 {
                     interrupted = true;

@@ -28,7 +28,12 @@ public sealed class FinetuneProtocolExperimentTests
     public void A_point_runs_the_search_on_validation_then_five_seeds_at_the_chosen_rate()
     {
         var point = Point(("method", "lora"), ("rank", 2), ("lr_grid", "1e-3,1e-2,1e-1"), ("step_cap", 6), ("eval_every", 2), ("patience", 1), ("batch", 8), ("max_length", 12), ("test_fraction", 0.2));
-        var record = Tiny().Measure(point, new ExperimentContext(20240620));
+        var status = new List<string>();
+        var record = Tiny().Measure(point, new ExperimentContext(20240620) { Status = status.Add });
+        Assert.Equal("run 1 of 8 (search lr 0.001)", status[0]);
+        Assert.Contains("run 3 of 8 (search lr 0.1)", status);
+        Assert.Contains("run 8 of 8 (seed 5)", status);
+        Assert.Contains(status, s => s.StartsWith("run 4 of 8 (seed 1), evaluated ", StringComparison.Ordinal));
 
         Assert.Equal([1e-3, 1e-2, 1e-1], record.Search.Select(t => t.LearningRate));
         Assert.All(record.Search, t => Assert.Equal(100, t.Seed));

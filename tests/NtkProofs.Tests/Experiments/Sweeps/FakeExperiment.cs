@@ -47,9 +47,18 @@ internal sealed class FakeExperiment : IExperiment
     /// <summary>Changes the result (to simulate a run from different code).</summary>
     public double Offset { get; set; }
 
+    /// <summary>Points whose context carried a status listener (<see cref="ExperimentContext.Status"/>); each was told "working".</summary>
+    public int StatusListened { get; private set; }
+
     public JsonObject Run(SweepPoint point, ExperimentContext context)
     {
         context.Cancellation.ThrowIfCancellationRequested();
+        if (context.Status is { } status)
+        {
+            StatusListened++;
+            status("working [1/2]");
+        }
+
         if (RejectWhen?.Invoke(point) == true)
         {
             throw new ArgumentException($"m = {point.Int("m")} is not allowed with d = {point.Int("d")}");

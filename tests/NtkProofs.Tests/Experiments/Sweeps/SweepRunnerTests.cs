@@ -181,9 +181,11 @@ public sealed class SweepRunnerTests : SweepTestFolder
     [Fact]
     public void InMemoryShardRunsAndTheProgressConsoleWork()
     {
-        var plan = StandardPlan(new FakeExperiment());
+        var experiment = new FakeExperiment();
+        var plan = StandardPlan(experiment);
         var shard = SweepRunner.Run(plan, new SweepRunOptions { Shard = new ShardSpec(2, 3) });
         Assert.Equal([1, 4, 7, 10, 13, 16], shard.Results.Select(r => r.Index));
+        Assert.Equal(0, experiment.StatusListened); // no console, nobody listens
 
         var text = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(text), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
@@ -193,6 +195,7 @@ public sealed class SweepRunnerTests : SweepTestFolder
         Assert.Equal(18, summary.Computed);
         Assert.Contains("fake", text.ToString(), StringComparison.Ordinal);
         Assert.Contains("18 to run", text.ToString(), StringComparison.Ordinal);
+        Assert.Equal(18, experiment.StatusListened); // with a console, every point may say how far it is (markup escaped)
     }
 
     private static int IndexOfNth(byte[] bytes, byte value, int n)
