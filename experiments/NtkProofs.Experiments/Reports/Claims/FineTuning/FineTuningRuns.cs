@@ -75,7 +75,7 @@ public static class FineTuningRuns
         var text = new StringBuilder();
         if (protocol.Count == 0)
         {
-            var defaults = new FineTuneProtocolSettings([1e-4, 1e-3, 1e-2], 100, [1, 2, 3, 4, 5], 1000, 50, 4);
+            var defaults = new FineTuneProtocolSettings([1e-4, 1e-3, 1e-2], 100, [1, 2, 3, 4, 5], 1000, 50, 3);
             text.AppendLine("**Protocol (issue 10, fixed in advance; not run in this profile, whose runs use one fixed schedule and learning rate per method):** " + FineTuneProtocol.Describe(defaults) + " Run it with `./ntkproofs sweep finetune-protocol --config experiments/configs/decisive/finetune-protocol.json --out reports/decisive/finetune-protocol --resume [--shard i/N]` and commit the lines; every report reads them.");
             return text.ToString();
         }
