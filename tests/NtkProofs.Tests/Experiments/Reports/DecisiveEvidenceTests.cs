@@ -105,3 +105,31 @@ public sealed class DecisiveEvidenceTests : SweepTestFolder
         Assert.Equal(2, FineTuningRuns.Superseding([], single).Count);
     }
 }
+
+/// <summary>The repository's own committed decisive evidence parses, and every claim evaluates on it (CI reads it in the smoke report).</summary>
+public sealed class CommittedDecisiveEvidenceTests
+{
+    [Fact]
+    public void The_committed_lines_belong_to_their_configs_and_every_claim_evaluates_on_them()
+    {
+        string root = NtkProofs.Experiments.Cli.RepositoryPaths.Root();
+        var loaded = DecisiveEvidence.Load(root);
+        foreach (var (sweep, lines) in loaded)
+        {
+            Assert.Equal(sweep.Records.Count, lines.Results.Count);
+            Assert.All(lines.Files, f => Assert.True(f.Results > 0 || !f.TruncatedTail, $"{f.Path}: only a truncated line"));
+        }
+
+        var context = new ReportContext("smoke", Path.GetTempPath(), loaded.ToDictionary(l => l.Sweep.ConfigName, l => l.Sweep), "./ntkproofs report --profile smoke");
+        var inputs = new NtkProofs.Experiments.Reports.Claims.ClaimInputs(context);
+        foreach (var claim in NtkProofs.Experiments.Reports.Claims.ClaimRegistry.Groups.SelectMany(g => g.Claims))
+        {
+            var result = claim.Evaluate(inputs);
+            Assert.False(string.IsNullOrWhiteSpace(result.Rule), claim.Id);
+            if (claim.Configs.Any(c => context.Sweep(c)?.Committed is not null))
+            {
+                Assert.NotEmpty(context.Provenance(claim.Configs));
+            }
+        }
+    }
+}
