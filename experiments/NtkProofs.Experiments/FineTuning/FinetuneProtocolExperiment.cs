@@ -112,39 +112,36 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
             : FineTuneProtocol.TestFractionFor([.. examples.GroupBy(e => e.Label).Select(g => g.Count())], ValidationFraction);
         baseConfig = baseConfig with { ValidationFraction = ValidationFraction, TestFraction = testFraction };
 
-        double seconds = 0;
-        long stepsTaken = 0;
-        var stepSeconds = new List<double>();
-        var spectra = new Dictionary<FineTuneResult, string>(ReferenceEqualityComparer.Instance); // C19: read before the folder goes
-        int runIndex = 0, runCount = settings.LearningRates.Count + settings.Seeds.Count;
-        var outcome = FineTuneProtocol.Run(baseConfig, settings, config =>
-        {
-            string dir = Path.Combine(Path.GetTempPath(), "ntkproofs-protocol-" + point.Key + "-" + Guid.NewGuid().ToString("N")[..8]);
-            runIndex++;
-            var progress = RunProgress(context, runIndex, runCount, runIndex <= settings.LearningRates.Count ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"search lr {config.LearningRate:G3}") : $"seed {config.Seed}", config.Steps);
-            try
-            {
-                var result = FineTuneRunner.Run(config, dir, progress, examples: examples, encoder: inner.Encoder, placement: context.Placement);
-                seconds += result.TotalSeconds;
-                stepsTaken += result.Steps.Count;
-                stepSeconds.AddRange(result.Steps.Skip(1).Select(s => s.Seconds));
-                spectra[result] = ZSpectrum.Encode(ZSpectra.FromCheckpoint(dir, config.ToAdapterConfig(), inner.Encoder.Config));
-                return result;
-            }
-            finally
-            {
-                if (Directory.Exists(dir))
-                {
-                    Directory.Delete(dir, recursive: true);
-                }
-            }
-        });
-
         string key = point.ToJson().ToJsonString();
-        var runs = outcome.Finals.Select(r => FinetuneExperiment.Record(key, r.Config, r, inner.Encoder) with { ZSpectra = spectra.GetValueOrDefault(r, string.Empty) }).ToList();
+        int runIndex = 0, runCount = settings.LearningRates.Count + settings.Seeds.Count;
+        var all = new List<ProtocolRunPart>();
+        var outcome = FineTuneProtocol.Run(
+            baseConfig,
+            settings,
+            config =>
+            {
+                runIndex++;
+                string what = runIndex <= settings.LearningRates.Count ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"search lr {config.LearningRate:G3}") : $"seed {config.Seed}";
+                string name = ProtocolRunPart.NameOf(runIndex);
+                var part = StoredPart(context.Parts, runIndex, config);
+                if (part is not null)
+                {
+                    context.Status?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"run {runIndex} of {runCount} ({what}): stored"));
+                    all.Add(part);
+                    return part;
+                }
+
+                part = Train(key, config, examples, runIndex, RunProgress(context, runIndex, runCount, what, config.Steps), context);
+                context.Parts?.Write(name, ResultJson.Write(part));
+                all.Add(part);
+                return part;
+            },
+            part => part.Summary);
+
+        var runs = outcome.Finals.Select(p => p.Run ?? throw new InvalidOperationException("a seed's run has no record")).ToList();
+        var stepSeconds = all.SelectMany(p => p.StepSeconds).Order().ToList();
         var method = AdapterMethodsText(baseConfig);
         long testExamples = runs[0].TestExamples;
-        stepSeconds.Sort();
         return new FinetuneProtocolRecord(
             baseConfig.Task,
             baseConfig.Method,
@@ -158,10 +155,58 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
             testExamples >= FineTuneProtocol.MinimumTestExamples && baseConfig.MaxEvalExamples == 0,
             FineTuneProtocol.Describe(settings))
         {
-            TotalSeconds = seconds,
+            TotalSeconds = all.Sum(p => p.TotalSeconds),
             SecondsPerStep = stepSeconds.Count == 0 ? double.NaN : stepSeconds[stepSeconds.Count / 2],
-            TotalSteps = stepsTaken,
+            TotalSteps = all.Sum(p => p.Steps),
         };
+    }
+
+    /// <summary>Run <paramref name="index"/>'s stored part when there is one made for <paramref name="config"/> (null otherwise: it is trained, and overwrites a stale part).</summary>
+    private static ProtocolRunPart? StoredPart(PointParts? parts, int index, FineTuneConfig config)
+    {
+        if (parts?.Read(ProtocolRunPart.NameOf(index)) is not { } stored)
+        {
+            return null;
+        }
+
+        ProtocolRunPart part;
+        try
+        {
+            part = ResultJson.Read<ProtocolRunPart>(stored);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+
+        return part.Matches(index, config) ? part : null;
+    }
+
+    /// <summary>Trains one run of the protocol (in a temporary folder, deleted after) and keeps what the point's record needs.</summary>
+    private ProtocolRunPart Train(string key, FineTuneConfig config, IReadOnlyList<LabeledSentence> examples, int index, FineTuneProgress? progress, ExperimentContext context)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "ntkproofs-protocol-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            var result = FineTuneRunner.Run(config, dir, progress, examples: examples, encoder: inner.Encoder, placement: context.Placement);
+            var summary = new ProtocolRunSummary(result.Validation.Accuracy, result.Validation.Loss, result.SelectedStep, result.Test.Count != 0);
+            FinetuneRun? run = null;
+            if (config.EvaluateTest)
+            {
+                // C19: the trained Z's spectrum is read before the folder goes.
+                string spectra = ZSpectrum.Encode(ZSpectra.FromCheckpoint(dir, config.ToAdapterConfig(), inner.Encoder.Config));
+                run = FinetuneExperiment.Record(key, result.Config, result, inner.Encoder) with { ZSpectra = spectra };
+            }
+
+            return new ProtocolRunPart(index, config.LearningRate, config.Seed, config.EvaluateTest, summary, run, result.TotalSeconds, result.Steps.Count, [.. result.Steps.Skip(1).Select(s => s.Seconds)]);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
     }
 
     /// <summary>Reports "run i of n (what): step s of cap" to <see cref="ExperimentContext.Status"/> every 10 steps (null when nobody listens).</summary>

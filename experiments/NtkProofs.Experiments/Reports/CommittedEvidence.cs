@@ -17,9 +17,12 @@ public sealed record CommittedEvidence(string Folder, string Command, int Points
     /// <summary>Every point of the plan is present.</summary>
     public bool Complete => Points == Planned;
 
+    /// <summary>Finished runs of points still in progress, stored in the folder's <c>parts/</c> (the continue command resumes from them; they are not results).</summary>
+    public int StoredParts { get; init; }
+
     /// <summary>One sentence for a claim's section: what was read, how much of the plan it is, from which commits, and the command.</summary>
     /// <param name="config">The config name.</param>
     public string Describe(string config) => string.Create(
         CultureInfo.InvariantCulture,
-        $"'{config}' is committed evidence, not run by this report: {Points} of {Planned} points{(Complete ? string.Empty : " (the run is still under way; missing points are simply absent)")} in `{Folder}/`, computed by commit(s) {string.Join(", ", Commits)}, last point finished {LastFinishedUtc:yyyy-MM-dd HH:mm} UTC; continue or regenerate with `{Command}`");
+        $"'{config}' is committed evidence, not run by this report: {Points} of {Planned} points{(Complete ? string.Empty : " (the run is still under way; missing points are simply absent)")} in `{Folder}/`, computed by commit(s) {string.Join(", ", Commits)}, last point finished {LastFinishedUtc:yyyy-MM-dd HH:mm} UTC{(StoredParts > 0 ? $"; {StoredParts} finished run(s) of points in progress are stored in `{Folder}/{Sweeps.PointParts.FolderName}/` (not results: the point resumes from them)" : string.Empty)}; continue or regenerate with `{Command}`");
 }

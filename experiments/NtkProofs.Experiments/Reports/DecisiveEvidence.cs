@@ -69,7 +69,10 @@ public static class DecisiveEvidence
                 lines.Results.Count,
                 plan.Points.Count,
                 [.. lines.Results.Select(r => r.Manifest?.Split('-')[0] ?? "unknown").Distinct(StringComparer.Ordinal)],
-                lines.Results.Max(r => r.FinishedUtc));
+                lines.Results.Max(r => r.FinishedUtc))
+            {
+                StoredParts = Directory.Exists(Path.Combine(folder, PointParts.FolderName)) ? Directory.GetFiles(Path.Combine(folder, PointParts.FolderName), "*.json", SearchOption.AllDirectories).Length : 0,
+            };
             var records = lines.Results.Select(r => new SweepRecord(r.Point, r.Result)).ToList();
             found.Add((new SweepResults(name, RepositoryPaths.Relative(path), config.Experiment.Name, records, evidence), lines));
         }

@@ -16,4 +16,11 @@ public sealed record ExperimentContext(long MasterSeed, string Device = "cpu", C
     /// is, in a few words ("seed 3 of 5, step 420 of 1000"); the sweep shows it next to the point. Null when nobody listens.
     /// </summary>
     public Action<string>? Status { get; init; }
+
+    /// <summary>
+    /// Where a long point keeps its finished parts so that an interrupted point resumes from them (the sweep sets it for
+    /// a point run into a store, and deletes the parts once the point's line is written). Null when the results are kept in
+    /// memory only (a report's in-process sweep): the point then runs whole.
+    /// </summary>
+    public PointParts? Parts { get; init; }
 }

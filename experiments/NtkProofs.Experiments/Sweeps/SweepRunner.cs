@@ -41,6 +41,15 @@ public static class SweepRunner
             }
         }
 
+        if (store is not null)
+        {
+            // Parts left by a point whose line was stored just before an interruption are no longer needed.
+            foreach (var p in shardPoints.Where(p => done.ContainsKey(p.Point.Key)))
+            {
+                new PointParts(System.IO.Path.GetDirectoryName(store.Path)!, p.Point.Key, plan.Config.Seed).Delete();
+            }
+        }
+
         int alreadyDone = done.Count;
         var todo = shardPoints.Where(p => !done.ContainsKey(p.Point.Key)).ToList();
         var console = options.Console;
@@ -73,7 +82,8 @@ public static class SweepRunner
                     task.Description = description;
                 }
 
-                var pointContext = task is null ? context : context with { Status = status => task.Description = description + Markup.Escape(": " + status) };
+                var parts = store is null ? null : new PointParts(System.IO.Path.GetDirectoryName(store.Path)!, planned.Point.Key, plan.Config.Seed);
+                var pointContext = (task is null ? context : context with { Status = status => task.Description = description + Markup.Escape(": " + status) }) with { Parts = parts };
                 var result = RunPoint(plan, planned, pointContext, options);
                 if (result is null)
                 {
@@ -82,6 +92,7 @@ public static class SweepRunner
                 }
 
                 store?.Append(result);
+                parts?.Delete();
                 done[result.Key] = result;
                 computed++;
                 task?.Increment(1);

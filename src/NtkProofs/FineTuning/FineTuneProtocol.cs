@@ -66,27 +66,41 @@ public static class FineTuneProtocol
     /// <param name="baseConfig">The method, task and split (its learning rate and seed are replaced).</param>
     /// <param name="settings">The protocol's settings.</param>
     /// <param name="train">Trains one configuration.</param>
-    public static FineTuneProtocolOutcome Run(FineTuneConfig baseConfig, FineTuneProtocolSettings settings, Func<FineTuneConfig, FineTuneResult> train)
+    public static FineTuneProtocolOutcome<FineTuneResult> Run(FineTuneConfig baseConfig, FineTuneProtocolSettings settings, Func<FineTuneConfig, FineTuneResult> train) =>
+        Run(baseConfig, settings, train, r => new ProtocolRunSummary(r.Validation.Accuracy, r.Validation.Loss, r.SelectedStep, r.Test.Count != 0));
+
+    /// <summary>
+    /// Runs the protocol with <paramref name="train"/>, whose result of type <typeparamref name="T"/> (a full result, or a
+    /// stored summary of a run finished earlier) <paramref name="summarize"/> reads as the protocol sees it. The runs come in
+    /// a fixed order (the search's rates in grid order, then the seeds), so a caller can number and store them.
+    /// </summary>
+    /// <typeparam name="T">What one run returns.</typeparam>
+    /// <param name="baseConfig">The method, task and split (its learning rate and seed are replaced).</param>
+    /// <param name="settings">The protocol's settings.</param>
+    /// <param name="train">Trains one configuration (or returns its stored result).</param>
+    /// <param name="summarize">The validation numbers of a run, and whether it evaluated test.</param>
+    public static FineTuneProtocolOutcome<T> Run<T>(FineTuneConfig baseConfig, FineTuneProtocolSettings settings, Func<FineTuneConfig, T> train, Func<T, ProtocolRunSummary> summarize)
     {
         ArgumentNullException.ThrowIfNull(baseConfig);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(summarize);
         settings.Validated();
         var schedule = baseConfig with { Steps = settings.StepCap, EvalEvery = settings.EvalEvery, Patience = settings.Patience };
         var trials = new List<LearningRateTrial>();
         foreach (double rate in settings.LearningRates)
         {
-            var r = train((schedule with { LearningRate = rate, Seed = settings.SearchSeed, EvaluateTest = false }).Validated());
-            if (r.Test.Count != 0)
+            var r = summarize(train((schedule with { LearningRate = rate, Seed = settings.SearchSeed, EvaluateTest = false }).Validated()));
+            if (r.TestEvaluated)
             {
                 throw new InvalidOperationException("a learning-rate search run evaluated the test split");
             }
 
-            trials.Add(new LearningRateTrial(rate, settings.SearchSeed, r.Validation.Accuracy, r.Validation.Loss, r.SelectedStep));
+            trials.Add(new LearningRateTrial(rate, settings.SearchSeed, r.ValidationAccuracy, r.ValidationLoss, r.SelectedStep));
         }
 
         var chosen = LearningRateSearch.Select(trials);
         var finals = settings.Seeds.Select(seed => train((schedule with { LearningRate = chosen.LearningRate, Seed = seed, EvaluateTest = true }).Validated())).ToList();
-        return new FineTuneProtocolOutcome(trials, chosen, finals);
+        return new FineTuneProtocolOutcome<T>(trials, chosen, finals);
     }
 }

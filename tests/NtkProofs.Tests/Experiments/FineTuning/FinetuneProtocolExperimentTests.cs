@@ -53,6 +53,53 @@ public sealed class FinetuneProtocolExperimentTests
     }
 
     [Fact]
+    public void A_point_cut_off_after_some_runs_resumes_from_its_stored_parts_to_the_same_record()
+    {
+        var point = Point(("method", "lora"), ("rank", 2), ("lr_grid", "1e-3,1e-2,1e-1"), ("step_cap", 4), ("eval_every", 2), ("patience", 1), ("batch", 8), ("max_length", 12), ("test_fraction", 0.2));
+        string folder = Directory.CreateTempSubdirectory("protocol-parts").FullName;
+        try
+        {
+            var parts = new PointParts(folder, point.Key, 20240620);
+            var first = Tiny().Measure(point, new ExperimentContext(20240620) { Parts = parts });
+            Assert.Equal(["run-1", "run-2", "run-3", "run-4", "run-5", "run-6", "run-7", "run-8"], parts.Names);
+
+            // Every run stored: nothing is trained again and the record is the same, timings included.
+            var status = new List<string>();
+            var again = Tiny().Measure(point, new ExperimentContext(20240620) { Parts = parts, Status = status.Add });
+            Assert.Equal(ResultJson.Write(first).ToJsonString(), ResultJson.Write(again).ToJsonString());
+            Assert.Equal(8, status.Count(s => s.EndsWith("): stored", StringComparison.Ordinal)));
+            Assert.DoesNotContain(status, s => s.Contains("step", StringComparison.Ordinal));
+
+            // Cut off after run 5 (runs 6-8 lost), and run 5's part made for another seed: runs 5-8 are trained again.
+            foreach (int run in new[] { 6, 7, 8 })
+            {
+                File.Delete(Path.Combine(parts.Folder, ProtocolRunPart.NameOf(run) + ".json"));
+            }
+
+            var five = ResultJson.Read<ProtocolRunPart>(parts.Read("run-5")!);
+            parts.Write("run-5", ResultJson.Write(five with { Seed = 99 }));
+            status.Clear();
+            var resumed = Tiny().Measure(point, new ExperimentContext(20240620) { Parts = parts, Status = status.Add });
+            Assert.Equal(["run 1 of 8 (search lr 0.001): stored", "run 2 of 8 (search lr 0.01): stored", "run 3 of 8 (search lr 0.1): stored", "run 4 of 8 (seed 1): stored"], status.Where(s => s.EndsWith("stored", StringComparison.Ordinal)));
+            Assert.Contains("run 5 of 8 (seed 2)", status);
+            Assert.Equal(first.Runs.Take(1).Select(r => ResultJson.Write(r).ToJsonString()), resumed.Runs.Take(1).Select(r => ResultJson.Write(r).ToJsonString()));
+            Assert.Equal([1, 2, 3, 4, 5], resumed.Runs.Select(r => r.Seed));
+            Assert.Equal(first.ChosenLearningRate, resumed.ChosenLearningRate);
+            Assert.Equal(2, ResultJson.Read<ProtocolRunPart>(parts.Read("run-5")!).Seed);
+
+            // A part of another master seed is not reused.
+            status.Clear();
+            Tiny().Measure(point, new ExperimentContext(1) { Parts = new PointParts(folder, point.Key, 1), Status = status.Add });
+            Assert.Contains("run 1 of 8 (search lr 0.001)", status);
+            Assert.DoesNotContain(status, s => s.EndsWith("stored", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_default_grid_is_three_rates_a_decade_apart_around_the_method_files_rate()
     {
         var settings = FinetuneProtocolExperiment.Settings(Point(("method", "ntk")), 1e-3);

@@ -48,6 +48,16 @@ public sealed class DecisiveEvidenceTests : SweepTestFolder
         Assert.Contains("12 of 18 points", text, StringComparison.Ordinal);
         Assert.Contains("still under way", text, StringComparison.Ordinal);
         Assert.Contains("abc1234, def5678", text, StringComparison.Ordinal);
+        Assert.Equal(0, e.StoredParts);
+        Assert.DoesNotContain("parts/", text, StringComparison.Ordinal);
+
+        // Finished runs of a point in progress (stored parts) are counted and named, not read as results.
+        var inProgress = plan.Select(new ShardSpec(2, 3))[0].Point.Key;
+        new PointParts(Folder, inProgress, plan.Config.Seed).Write("run-1", new System.Text.Json.Nodes.JsonObject { ["x"] = 1 });
+        new PointParts(Folder, inProgress, plan.Config.Seed).Write("run-2", new System.Text.Json.Nodes.JsonObject { ["x"] = 2 });
+        var withParts = Assert.Single(Load()).Sweep.Committed!;
+        Assert.Equal((12, 2), (withParts.Points, withParts.StoredParts));
+        Assert.Contains("2 finished run(s) of points in progress are stored in `reports/decisive/" + Name + "/parts/`", withParts.Describe(Name), StringComparison.Ordinal);
 
         RunShard(plan, 2, "abc1234-20261202T000000Z");
         var complete = Assert.Single(Load()).Sweep.Committed!;

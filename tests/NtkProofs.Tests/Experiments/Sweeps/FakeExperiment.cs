@@ -47,6 +47,12 @@ internal sealed class FakeExperiment : IExperiment
     /// <summary>Changes the result (to simulate a run from different code).</summary>
     public double Offset { get; set; }
 
+    /// <summary>The parts folder each point's context carried (<see cref="ExperimentContext.Parts"/>), by key.</summary>
+    public ConcurrentDictionary<string, string> PartsGiven { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Points that found a part written by an earlier call: the call count that part recorded.</summary>
+    public ConcurrentDictionary<string, int> PartsFound { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Points whose context carried a status listener (<see cref="ExperimentContext.Status"/>); each was told "working".</summary>
     public int StatusListened { get; private set; }
 
@@ -65,6 +71,18 @@ internal sealed class FakeExperiment : IExperiment
         }
 
         Calls.AddOrUpdate(point.Key, 1, (_, n) => n + 1);
+        if (context.Parts is { } parts)
+        {
+            // A long experiment's finished part: what an earlier, interrupted call left is visible here.
+            PartsGiven[point.Key] = parts.Folder;
+            if (parts.Read("visit") is { } earlier)
+            {
+                PartsFound[point.Key] = earlier["calls"]!.GetValue<int>();
+            }
+
+            parts.Write("visit", new JsonObject { ["calls"] = Calls[point.Key] });
+        }
+
         long m = point.Int("m"), d = point.Int("d");
         double r = point.Real("r");
         var result = new JsonObject

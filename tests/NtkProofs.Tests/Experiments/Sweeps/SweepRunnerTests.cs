@@ -70,6 +70,64 @@ public sealed class SweepRunnerTests : SweepTestFolder
     }
 
     [Fact]
+    public void APointRunIntoAStoreKeepsItsPartsUntilItsLineIsWrittenAndAnAbandonedPointFindsThemOnResume()
+    {
+        string partsRoot = Path.Combine(Root, "out", PointParts.FolderName);
+        var memory = new FakeExperiment();
+        SweepRunner.Run(StandardPlan(memory), new SweepRunOptions());
+        Assert.Empty(memory.PartsGiven); // in memory: no parts, the point runs whole
+
+        var experiment = new FakeExperiment();
+        var plan = StandardPlan(experiment);
+        using var cancel = new CancellationTokenSource();
+        experiment.CancelSource = cancel;
+        experiment.CancelAfter = 5;
+        experiment.HonourCancellation = true; // point #4 writes its part, then is abandoned
+        var first = RunAll(plan, Store, options: new SweepRunOptions { Cancellation = cancel.Token });
+        Assert.Equal(4, first.Computed);
+        string abandoned = plan.Points[4].Point.Key;
+        Assert.Equal([abandoned], Directory.GetDirectories(partsRoot).Select(Path.GetFileName));
+        Assert.Equal(Path.Combine(partsRoot, abandoned), experiment.PartsGiven[abandoned]);
+        Assert.True(File.Exists(Path.Combine(partsRoot, abandoned, "visit.json")));
+
+        // A finished point's leftover parts (a kill between its line and the deletion) are removed on resume.
+        string finished = plan.Points[0].Point.Key;
+        new PointParts(Path.Combine(Root, "out"), finished, plan.Config.Seed).Write("visit", new System.Text.Json.Nodes.JsonObject { ["calls"] = 9 });
+
+        experiment.CancelSource = null;
+        var second = RunAll(plan, Store, resume: true);
+        Assert.Equal(14, second.Computed);
+        Assert.Equal(1, experiment.PartsFound[abandoned]); // it saw the part of its first, abandoned call
+        Assert.Single(experiment.PartsFound);
+        Assert.False(Directory.Exists(partsRoot)); // every point's line is written: no parts left
+    }
+
+    [Fact]
+    public void PartsAreWrittenWholeAndReusedOnlyForTheSamePointAndMasterSeed()
+    {
+        var parts = new PointParts(Root, "0123456789abcdef", 7);
+        Assert.Null(parts.Read("run-1"));
+        parts.Write("run-1", new System.Text.Json.Nodes.JsonObject { ["x"] = 1.5, ["nan"] = double.NaN });
+        parts.Write("run-2", new System.Text.Json.Nodes.JsonObject { ["x"] = 2 });
+        parts.Write("run-2", new System.Text.Json.Nodes.JsonObject { ["x"] = 3 }); // overwritten whole
+        Assert.Equal(["run-1", "run-2"], parts.Names);
+        Assert.Equal(1.5, parts.Read("run-1")!["x"]!.GetValue<double>());
+        Assert.Equal(3, parts.Read("run-2")!["x"]!.GetValue<int>());
+        Assert.Empty(Directory.GetFiles(parts.Folder, "*.tmp"));
+        Assert.Null(new PointParts(Root, "0123456789abcdef", 8).Read("run-1")); // another master seed
+        Directory.CreateDirectory(Path.Combine(Root, "parts", "fedcba9876543210"));
+        File.Copy(Path.Combine(parts.Folder, "run-1.json"), Path.Combine(Root, "parts", "fedcba9876543210", "run-1.json"));
+        Assert.Null(new PointParts(Root, "fedcba9876543210", 7).Read("run-1")); // a part copied from another point
+        File.WriteAllText(Path.Combine(parts.Folder, "run-2.json"), "{\"point_key\": \"0123");
+        Assert.Null(parts.Read("run-2")); // cut off: trained again
+        Assert.Throws<ArgumentException>(() => parts.Write("../x", []));
+        Assert.Throws<ArgumentException>(() => new PointParts(Root, "../key", 7));
+        parts.Delete();
+        Assert.False(Directory.Exists(parts.Folder));
+        Assert.True(Directory.Exists(Path.Combine(Root, "parts"))); // the other point's parts stay
+    }
+
+    [Fact]
     public void ATruncatedLastLineIsDroppedAndOnlyItsPointIsComputedAgain()
     {
         var plan = StandardPlan(new FakeExperiment());

@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+
+namespace NtkProofs.Experiments.Sweeps;
+
+/// <summary>
+/// The finished parts of one point whose computation takes long (a fine-tuning protocol point: eight training runs, one to
+/// two hours of a 2-core machine), kept next to the sweep's store under <c>parts/&lt;point key&gt;/&lt;name&gt;.json</c>, so
+/// that a point cut off by the end of a session resumes from its last finished part instead of from scratch. Each part is
+/// written whole (a temporary file renamed into place) and the folder is deleted once the point's line is stored. A part
+/// is only reused when it says it was made for the same point and master seed (see <see cref="Read"/>); parts are
+/// deterministic functions of those, so a resumed point's result equals an uninterrupted one's (timings aside).
+/// </summary>
+public sealed class PointParts
+{
+    /// <summary>The file name of a point's parts folder under the store's folder.</summary>
+    public const string FolderName = "parts";
+
+    private const string PointField = "point_key";
+    private const string SeedField = "master_seed";
+    private readonly long masterSeed;
+
+    /// <summary>The parts of <paramref name="pointKey"/> under <paramref name="storeFolder"/>/parts.</summary>
+    /// <param name="storeFolder">The folder of the sweep's JSON lines.</param>
+    /// <param name="pointKey">The point's key (<see cref="SweepPoint.Key"/>).</param>
+    /// <param name="masterSeed">The sweep's master seed (a part made under another seed is not reused).</param>
+    public PointParts(string storeFolder, string pointKey, long masterSeed)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(storeFolder);
+        ArgumentException.ThrowIfNullOrEmpty(pointKey);
+        if (pointKey.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || pointKey.Contains('.', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{pointKey}' is not a point key", nameof(pointKey));
+        }
+
+        PointKey = pointKey;
+        this.masterSeed = masterSeed;
+        Folder = Path.Combine(Path.GetFullPath(storeFolder), FolderName, pointKey);
+    }
+
+    /// <summary>The point's key.</summary>
+    public string PointKey { get; }
+
+    /// <summary>The folder holding this point's parts.</summary>
+    public string Folder { get; }
+
+    /// <summary>The names of the parts stored so far, sorted.</summary>
+    public IReadOnlyList<string> Names =>
+        Directory.Exists(Folder)
+            ? [.. Directory.EnumerateFiles(Folder, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal)]
+            : [];
+
+    /// <summary>
+    /// The part <paramref name="name"/>, or null when there is none, when it cannot be parsed (a file cut off by hand), or when
+    /// it was made for another point or master seed.
+    /// </summary>
+    /// <param name="name">The part's name (letters, digits, '-' and '_').</param>
+    public JsonObject? Read(string name)
+    {
+        string file = FileOf(name);
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        JsonObject? json;
+        try
+        {
+            json = JsonNode.Parse(File.ReadAllText(file)) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+
+        if (json is null || json[PointField]?.GetValue<string>() != PointKey || json[SeedField]?.GetValue<long>() != masterSeed || json["part"] is not JsonObject part)
+        {
+            return null;
+        }
+
+        return (JsonObject)part.DeepClone();
+    }
+
+    /// <summary>Stores the part <paramref name="name"/> whole (written to a temporary file, then renamed over any older one).</summary>
+    /// <param name="name">The part's name (letters, digits, '-' and '_').</param>
+    /// <param name="part">Its content.</param>
+    public void Write(string name, JsonObject part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        string file = FileOf(name);
+        Directory.CreateDirectory(Folder);
+        var wrapped = new JsonObject
+        {
+            [PointField] = PointKey,
+            [SeedField] = masterSeed,
+            ["part"] = part.DeepClone(),
+        };
+        string temporary = file + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        File.WriteAllText(temporary, wrapped.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }) + "\n");
+        File.Move(temporary, file, overwrite: true);
+    }
+
+    /// <summary>Deletes the point's parts (called once its line is stored); the empty <c>parts</c> folder goes too.</summary>
+    public void Delete()
+    {
+        if (Directory.Exists(Folder))
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+
+        string parent = Path.GetDirectoryName(Folder)!;
+        if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
+        {
+            Directory.Delete(parent);
+        }
+    }
+
+    private string FileOf(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException($"'{name}' is not a part name (letters, digits, '-' and '_')", nameof(name));
+        }
+
+        return Path.Combine(Folder, name + ".json");
+    }
+}
