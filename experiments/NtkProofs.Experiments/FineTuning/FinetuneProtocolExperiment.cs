@@ -115,6 +115,7 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
         string key = point.ToJson().ToJsonString();
         int runIndex = 0, runCount = settings.LearningRates.Count + settings.Seeds.Count;
         var all = new List<ProtocolRunPart>();
+        var stored = new List<string>();
         var outcome = FineTuneProtocol.Run(
             baseConfig,
             settings,
@@ -123,10 +124,11 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
                 runIndex++;
                 string what = runIndex <= settings.LearningRates.Count ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"search lr {config.LearningRate:G3}") : $"seed {config.Seed}";
                 string name = ProtocolRunPart.NameOf(runIndex);
-                var part = StoredPart(context.Parts, runIndex, config);
+                var (part, manifest) = StoredRun(context.Parts, runIndex, config);
                 if (part is not null)
                 {
                     context.Status?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"run {runIndex} of {runCount} ({what}): stored"));
+                    stored.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"run {runIndex} ({what}): {manifest ?? "no manifest"}"));
                     all.Add(part);
                     return part;
                 }
@@ -158,28 +160,32 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
             TotalSeconds = all.Sum(p => p.TotalSeconds),
             SecondsPerStep = stepSeconds.Count == 0 ? double.NaN : stepSeconds[stepSeconds.Count / 2],
             TotalSteps = all.Sum(p => p.Steps),
+            StoredRuns = stored,
         };
     }
 
-    /// <summary>Run <paramref name="index"/>'s stored part when there is one made for <paramref name="config"/> (null otherwise: it is trained, and overwrites a stale part).</summary>
-    private static ProtocolRunPart? StoredPart(PointParts? parts, int index, FineTuneConfig config)
+    /// <summary>
+    /// Run <paramref name="index"/>'s stored part and the manifest of the run that made it, when there is one made for
+    /// <paramref name="config"/> (nulls otherwise: the run is trained, and overwrites a stale part).
+    /// </summary>
+    private static (ProtocolRunPart? Part, string? Manifest) StoredRun(PointParts? parts, int index, FineTuneConfig config)
     {
         if (parts?.Read(ProtocolRunPart.NameOf(index)) is not { } stored)
         {
-            return null;
+            return (null, null);
         }
 
         ProtocolRunPart part;
         try
         {
-            part = ResultJson.Read<ProtocolRunPart>(stored);
+            part = ResultJson.Read<ProtocolRunPart>(stored.Content);
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NotSupportedException)
         {
-            return null;
+            return (null, null);
         }
 
-        return part.Matches(index, config) ? part : null;
+        return part.Matches(index, config) ? (part, stored.Manifest) : (null, null);
     }
 
     /// <summary>Trains one run of the protocol (in a temporary folder, deleted after) and keeps what the point's record needs.</summary>
@@ -198,7 +204,7 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
                 run = FinetuneExperiment.Record(key, result.Config, result, inner.Encoder) with { ZSpectra = spectra };
             }
 
-            return new ProtocolRunPart(index, config.LearningRate, config.Seed, config.EvaluateTest, summary, run, result.TotalSeconds, result.Steps.Count, [.. result.Steps.Skip(1).Select(s => s.Seconds)]);
+            return new ProtocolRunPart(index, config.LearningRate, config.Seed, config.EvaluateTest, summary, run, result.TotalSeconds, result.Steps.Count, [.. result.Steps.Skip(1).Select(s => s.Seconds)], config.ToJson());
         }
         finally
         {

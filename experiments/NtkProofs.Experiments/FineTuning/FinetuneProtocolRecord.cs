@@ -36,6 +36,13 @@ public sealed record FinetuneProtocolRecord(
     /// <summary>Median seconds per training step over the point's runs (first step of each run excluded).</summary>
     public double SecondsPerStep { get; init; }
 
+    /// <summary>
+    /// Runs read from the point's stored parts instead of trained by the process that wrote this line (a point resumed
+    /// across sessions), each with the manifest id (commit and time) of the run that trained it; empty when every run was
+    /// trained by the writer of the line.
+    /// </summary>
+    public IReadOnlyList<string> StoredRuns { get; init; } = [];
+
     /// <summary>Training steps taken over the point's runs (search and seeds).</summary>
     public long TotalSteps { get; init; }
 }

@@ -16,6 +16,7 @@ namespace NtkProofs.Experiments.FineTuning;
 /// <param name="TotalSeconds">The run's wall-clock seconds.</param>
 /// <param name="Steps">Training steps taken.</param>
 /// <param name="StepSeconds">Seconds of each step after the first.</param>
+/// <param name="Config">The run's whole validated configuration (<see cref="FineTuneConfig.ToJson"/>): method settings, schedule, split, rate, seed.</param>
 public sealed record ProtocolRunPart(
     int Index,
     double LearningRate,
@@ -25,18 +26,23 @@ public sealed record ProtocolRunPart(
     FinetuneRun? Run,
     double TotalSeconds,
     long Steps,
-    IReadOnlyList<double> StepSeconds)
+    IReadOnlyList<double> StepSeconds,
+    string Config)
 {
     /// <summary>The part's name in the point's parts ("run-3").</summary>
     /// <param name="index">The run's number.</param>
     public static string NameOf(int index) => "run-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Whether this stored part is the run <paramref name="config"/> describes (same number, rate, seed and test use).</summary>
+    /// <summary>
+    /// Whether this stored part is the run <paramref name="config"/> describes: the same number and the same whole
+    /// configuration (a changed method setting, schedule, split, rate or seed trains the run again).
+    /// </summary>
     /// <param name="index">The run's number.</param>
     /// <param name="config">The run about to be trained.</param>
     public bool Matches(int index, FineTuneConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return Index == index && LearningRate.Equals(config.LearningRate) && Seed == config.Seed && EvaluateTest == config.EvaluateTest && (Run is not null) == config.EvaluateTest;
+        return Index == index && LearningRate.Equals(config.LearningRate) && Seed == config.Seed && EvaluateTest == config.EvaluateTest
+            && (Run is not null) == config.EvaluateTest && string.Equals(Config, config.ToJson(), StringComparison.Ordinal);
     }
 }

@@ -71,12 +71,26 @@ public static class DecisiveEvidence
                 [.. lines.Results.Select(r => r.Manifest?.Split('-')[0] ?? "unknown").Distinct(StringComparer.Ordinal)],
                 lines.Results.Max(r => r.FinishedUtc))
             {
-                StoredParts = Directory.Exists(Path.Combine(folder, PointParts.FolderName)) ? Directory.GetFiles(Path.Combine(folder, PointParts.FolderName), "*.json", SearchOption.AllDirectories).Length : 0,
+                StoredParts = StoredParts(folder, plan, lines),
             };
             var records = lines.Results.Select(r => new SweepRecord(r.Point, r.Result)).ToList();
             found.Add((new SweepResults(name, RepositoryPaths.Relative(path), config.Experiment.Name, records, evidence), lines));
         }
 
         return found;
+    }
+
+    // Parts of planned points whose line is not stored yet, readable under the plan's master seed (leftovers of finished
+    // points and parts of other seeds or points are not "in progress").
+    private static int StoredParts(string folder, SweepPlan plan, MergeOutcome lines)
+    {
+        if (!Directory.Exists(Path.Combine(folder, PointParts.FolderName)))
+        {
+            return 0;
+        }
+
+        return lines.Missing
+            .Select(p => new PointParts(folder, p.Point.Key, plan.Config.Seed))
+            .Sum(parts => parts.Names.Count(name => parts.Read(name) is not null));
     }
 }

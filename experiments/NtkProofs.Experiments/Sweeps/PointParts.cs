@@ -7,8 +7,10 @@ namespace NtkProofs.Experiments.Sweeps;
 /// two hours of a 2-core machine), kept next to the sweep's store under <c>parts/&lt;point key&gt;/&lt;name&gt;.json</c>, so
 /// that a point cut off by the end of a session resumes from its last finished part instead of from scratch. Each part is
 /// written whole (a temporary file renamed into place) and the folder is deleted once the point's line is stored. A part
-/// is only reused when it says it was made for the same point and master seed (see <see cref="Read"/>); parts are
-/// deterministic functions of those, so a resumed point's result equals an uninterrupted one's (timings aside).
+/// is only reused when it says it was made for the same point and master seed (see <see cref="Read"/>; the experiment checks
+/// the rest, e.g. the run's whole configuration); parts are deterministic functions of those, so a resumed point's result
+/// equals an uninterrupted one's (timings aside). Each part records the manifest id (commit and time) of the run that made
+/// it, so a point finished across sessions can say which commits computed its parts.
 /// </summary>
 public sealed class PointParts
 {
@@ -17,13 +19,15 @@ public sealed class PointParts
 
     private const string PointField = "point_key";
     private const string SeedField = "master_seed";
+    private const string ManifestField = "manifest";
     private readonly long masterSeed;
 
     /// <summary>The parts of <paramref name="pointKey"/> under <paramref name="storeFolder"/>/parts.</summary>
     /// <param name="storeFolder">The folder of the sweep's JSON lines.</param>
     /// <param name="pointKey">The point's key (<see cref="SweepPoint.Key"/>).</param>
     /// <param name="masterSeed">The sweep's master seed (a part made under another seed is not reused).</param>
-    public PointParts(string storeFolder, string pointKey, long masterSeed)
+    /// <param name="manifest">The manifest id of this run (recorded in the parts it writes), or null.</param>
+    public PointParts(string storeFolder, string pointKey, long masterSeed, string? manifest = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(storeFolder);
         ArgumentException.ThrowIfNullOrEmpty(pointKey);
@@ -33,12 +37,16 @@ public sealed class PointParts
         }
 
         PointKey = pointKey;
+        Manifest = manifest;
         this.masterSeed = masterSeed;
         Folder = Path.Combine(Path.GetFullPath(storeFolder), FolderName, pointKey);
     }
 
     /// <summary>The point's key.</summary>
     public string PointKey { get; }
+
+    /// <summary>The manifest id this run records in the parts it writes (null: none).</summary>
+    public string? Manifest { get; }
 
     /// <summary>The folder holding this point's parts.</summary>
     public string Folder { get; }
@@ -54,7 +62,7 @@ public sealed class PointParts
     /// it was made for another point or master seed.
     /// </summary>
     /// <param name="name">The part's name (letters, digits, '-' and '_').</param>
-    public JsonObject? Read(string name)
+    public StoredPart? Read(string name)
     {
         string file = FileOf(name);
         if (!File.Exists(file))
@@ -72,12 +80,24 @@ public sealed class PointParts
             return null;
         }
 
-        if (json is null || json[PointField]?.GetValue<string>() != PointKey || json[SeedField]?.GetValue<long>() != masterSeed || json["part"] is not JsonObject part)
+        if (json?["part"] is not JsonObject part)
         {
             return null;
         }
 
-        return (JsonObject)part.DeepClone();
+        try
+        {
+            if (json[PointField]?.GetValue<string>() != PointKey || json[SeedField]?.GetValue<long>() != masterSeed)
+            {
+                return null;
+            }
+
+            return new StoredPart((JsonObject)part.DeepClone(), json[ManifestField]?.GetValue<string>());
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            return null; // a field of the wrong kind: not a part this run wrote
+        }
     }
 
     /// <summary>Stores the part <paramref name="name"/> whole (written to a temporary file, then renamed over any older one).</summary>
@@ -92,6 +112,7 @@ public sealed class PointParts
         {
             [PointField] = PointKey,
             [SeedField] = masterSeed,
+            [ManifestField] = Manifest,
             ["part"] = part.DeepClone(),
         };
         string temporary = file + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
@@ -99,18 +120,15 @@ public sealed class PointParts
         File.Move(temporary, file, overwrite: true);
     }
 
-    /// <summary>Deletes the point's parts (called once its line is stored); the empty <c>parts</c> folder goes too.</summary>
+    /// <summary>
+    /// Deletes the point's parts (called once its line is stored). The shared <c>parts</c> folder stays (another shard's
+    /// process may be writing into it; git keeps no empty folder).
+    /// </summary>
     public void Delete()
     {
         if (Directory.Exists(Folder))
         {
             Directory.Delete(Folder, recursive: true);
-        }
-
-        string parent = Path.GetDirectoryName(Folder)!;
-        if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
-        {
-            Directory.Delete(parent);
         }
     }
 
@@ -125,3 +143,8 @@ public sealed class PointParts
         return Path.Combine(Folder, name + ".json");
     }
 }
+
+/// <summary>A part read back: its content and the manifest id of the run that wrote it.</summary>
+/// <param name="Content">The part as written.</param>
+/// <param name="Manifest">The writer's manifest id (commit and time), or null when it recorded none.</param>
+public sealed record StoredPart(JsonObject Content, string? Manifest);

@@ -82,7 +82,7 @@ public static class SweepRunner
                     task.Description = description;
                 }
 
-                var parts = store is null ? null : new PointParts(System.IO.Path.GetDirectoryName(store.Path)!, planned.Point.Key, plan.Config.Seed);
+                var parts = store is null ? null : new PointParts(System.IO.Path.GetDirectoryName(store.Path)!, planned.Point.Key, plan.Config.Seed, options.ManifestId);
                 var pointContext = (task is null ? context : context with { Status = status => task.Description = description + Markup.Escape(": " + status) }) with { Parts = parts };
                 var result = RunPoint(plan, planned, pointContext, options);
                 if (result is null)

@@ -52,6 +52,15 @@ public sealed class FinetuneProtocolExperimentTests
         Assert.Equal(json.ToJsonString(), ResultJson.Write(ResultJson.Read<FinetuneProtocolRecord>(json)).ToJsonString());
     }
 
+    // What training decides (timings, memory and thread counts masked): equal for a resumed and an uninterrupted point.
+    private static string Outcome(FinetuneProtocolRecord r) => string.Join(
+        "\n",
+        [
+            .. r.Search.Select(t => $"{t.LearningRate:R} {t.Seed} {t.ValidationAccuracy:R} {t.ValidationLoss:R} {t.SelectedStep}"),
+            $"chosen {r.ChosenLearningRate:R}",
+            .. r.Runs.Select(x => $"{x.Seed} {x.LearningRate:R} {x.TestAccuracy:R} {x.ValidationAccuracy:R} {x.TestLoss:R} {x.FinalTrainLoss:R} {x.SelectedStep} {x.Steps} {x.TestCorrect} {x.ValidationCorrect} {x.SettingKey}"),
+        ]);
+
     [Fact]
     public void A_point_cut_off_after_some_runs_resumes_from_its_stored_parts_to_the_same_record()
     {
@@ -59,33 +68,57 @@ public sealed class FinetuneProtocolExperimentTests
         string folder = Directory.CreateTempSubdirectory("protocol-parts").FullName;
         try
         {
-            var parts = new PointParts(folder, point.Key, 20240620);
+            var parts = new PointParts(folder, point.Key, 20240620, "first-session");
             var first = Tiny().Measure(point, new ExperimentContext(20240620) { Parts = parts });
             Assert.Equal(["run-1", "run-2", "run-3", "run-4", "run-5", "run-6", "run-7", "run-8"], parts.Names);
+            Assert.Empty(first.StoredRuns);
+            var uninterrupted = Tiny().Measure(point, new ExperimentContext(20240620));
+            Assert.Equal(Outcome(uninterrupted), Outcome(first)); // training is deterministic: the comparisons below can be exact
 
             // Every run stored: nothing is trained again and the record is the same, timings included.
             var status = new List<string>();
-            var again = Tiny().Measure(point, new ExperimentContext(20240620) { Parts = parts, Status = status.Add });
-            Assert.Equal(ResultJson.Write(first).ToJsonString(), ResultJson.Write(again).ToJsonString());
+            var again = Tiny().Measure(point, new ExperimentContext(20240620) { Parts = new PointParts(folder, point.Key, 20240620, "second-session"), Status = status.Add });
+            Assert.Equal(ResultJson.Write(first with { StoredRuns = [] }).ToJsonString(), ResultJson.Write(again with { StoredRuns = [] }).ToJsonString());
             Assert.Equal(8, status.Count(s => s.EndsWith("): stored", StringComparison.Ordinal)));
             Assert.DoesNotContain(status, s => s.Contains("step", StringComparison.Ordinal));
+            Assert.Equal("run 1 (search lr 0.001): first-session", again.StoredRuns[0]);
+            Assert.Equal("run 8 (seed 5): first-session", again.StoredRuns[^1]);
 
-            // Cut off after run 5 (runs 6-8 lost), and run 5's part made for another seed: runs 5-8 are trained again.
+            // Cut off after run 5 (runs 6-8 lost), and run 5's part made under another configuration: runs 5-8 are trained again.
             foreach (int run in new[] { 6, 7, 8 })
             {
                 File.Delete(Path.Combine(parts.Folder, ProtocolRunPart.NameOf(run) + ".json"));
             }
 
-            var five = ResultJson.Read<ProtocolRunPart>(parts.Read("run-5")!);
-            parts.Write("run-5", ResultJson.Write(five with { Seed = 99 }));
+            var five = ResultJson.Read<ProtocolRunPart>(parts.Read("run-5")!.Content);
+            parts.Write("run-5", ResultJson.Write(five with { Config = five.Config.Replace("\"batch_size\": 8,", "\"batch_size\": 9,", StringComparison.Ordinal) }));
+            Assert.NotEqual(five.Config, ResultJson.Read<ProtocolRunPart>(parts.Read("run-5")!.Content).Config);
             status.Clear();
-            var resumed = Tiny().Measure(point, new ExperimentContext(20240620) { Parts = parts, Status = status.Add });
+            var resumed = Tiny().Measure(point, new ExperimentContext(20240620) { Parts = new PointParts(folder, point.Key, 20240620, "third-session"), Status = status.Add });
             Assert.Equal(["run 1 of 8 (search lr 0.001): stored", "run 2 of 8 (search lr 0.01): stored", "run 3 of 8 (search lr 0.1): stored", "run 4 of 8 (seed 1): stored"], status.Where(s => s.EndsWith("stored", StringComparison.Ordinal)));
             Assert.Contains("run 5 of 8 (seed 2)", status);
-            Assert.Equal(first.Runs.Take(1).Select(r => ResultJson.Write(r).ToJsonString()), resumed.Runs.Take(1).Select(r => ResultJson.Write(r).ToJsonString()));
-            Assert.Equal([1, 2, 3, 4, 5], resumed.Runs.Select(r => r.Seed));
-            Assert.Equal(first.ChosenLearningRate, resumed.ChosenLearningRate);
-            Assert.Equal(2, ResultJson.Read<ProtocolRunPart>(parts.Read("run-5")!).Seed);
+            Assert.Equal(Outcome(first), Outcome(resumed));
+            Assert.Equal(4, resumed.StoredRuns.Count);
+
+            // The search's parts lost, the seeds' kept: the search is trained again, chooses the same rate, and the seeds are reused.
+            foreach (int run in new[] { 1, 2, 3 })
+            {
+                File.Delete(Path.Combine(parts.Folder, ProtocolRunPart.NameOf(run) + ".json"));
+            }
+
+            status.Clear();
+            var searchAgain = Tiny().Measure(point, new ExperimentContext(20240620) { Parts = parts, Status = status.Add });
+            Assert.Equal(Outcome(first), Outcome(searchAgain));
+            Assert.Equal(["run 4 (seed 1): first-session", "run 5 (seed 2): third-session", "run 6 (seed 3): third-session", "run 7 (seed 4): third-session", "run 8 (seed 5): third-session"], searchAgain.StoredRuns);
+
+            // A seed's stored rate differs from the chosen one: that seed is trained again.
+            var four = ResultJson.Read<ProtocolRunPart>(parts.Read("run-4")!.Content);
+            parts.Write("run-4", ResultJson.Write(four with { LearningRate = four.LearningRate * 10 }));
+            status.Clear();
+            var rateChanged = Tiny().Measure(point, new ExperimentContext(20240620) { Parts = parts, Status = status.Add });
+            Assert.Contains("run 4 of 8 (seed 1)", status);
+            Assert.DoesNotContain("run 4 of 8 (seed 1): stored", status);
+            Assert.Equal(Outcome(first), Outcome(rateChanged));
 
             // A part of another master seed is not reused.
             status.Clear();

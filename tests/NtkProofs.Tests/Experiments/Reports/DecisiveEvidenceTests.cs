@@ -55,6 +55,8 @@ public sealed class DecisiveEvidenceTests : SweepTestFolder
         var inProgress = plan.Select(new ShardSpec(2, 3))[0].Point.Key;
         new PointParts(Folder, inProgress, plan.Config.Seed).Write("run-1", new System.Text.Json.Nodes.JsonObject { ["x"] = 1 });
         new PointParts(Folder, inProgress, plan.Config.Seed).Write("run-2", new System.Text.Json.Nodes.JsonObject { ["x"] = 2 });
+        new PointParts(Folder, plan.Select(new ShardSpec(1, 3))[0].Point.Key, plan.Config.Seed).Write("run-1", new System.Text.Json.Nodes.JsonObject { ["x"] = 3 }); // a stored point's leftover
+        new PointParts(Folder, plan.Select(new ShardSpec(2, 3))[1].Point.Key, plan.Config.Seed + 1).Write("run-1", new System.Text.Json.Nodes.JsonObject { ["x"] = 4 }); // another master seed
         var withParts = Assert.Single(Load()).Sweep.Committed!;
         Assert.Equal((12, 2), (withParts.Points, withParts.StoredParts));
         Assert.Contains("2 finished run(s) of points in progress are stored in `reports/decisive/" + Name + "/parts/`", withParts.Describe(Name), StringComparison.Ordinal);

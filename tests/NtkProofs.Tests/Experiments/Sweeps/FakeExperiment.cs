@@ -77,7 +77,7 @@ internal sealed class FakeExperiment : IExperiment
             PartsGiven[point.Key] = parts.Folder;
             if (parts.Read("visit") is { } earlier)
             {
-                PartsFound[point.Key] = earlier["calls"]!.GetValue<int>();
+                PartsFound[point.Key] = earlier.Content["calls"]!.GetValue<int>();
             }
 
             parts.Write("visit", new JsonObject { ["calls"] = Calls[point.Key] });

@@ -99,20 +99,24 @@ public sealed class SweepRunnerTests : SweepTestFolder
         Assert.Equal(14, second.Computed);
         Assert.Equal(1, experiment.PartsFound[abandoned]); // it saw the part of its first, abandoned call
         Assert.Single(experiment.PartsFound);
-        Assert.False(Directory.Exists(partsRoot)); // every point's line is written: no parts left
+        Assert.Empty(Directory.GetFileSystemEntries(partsRoot)); // every point's line is written: no parts left (the shared folder stays)
     }
 
     [Fact]
     public void PartsAreWrittenWholeAndReusedOnlyForTheSamePointAndMasterSeed()
     {
-        var parts = new PointParts(Root, "0123456789abcdef", 7);
+        var parts = new PointParts(Root, "0123456789abcdef", 7, "abc1234-20261202T170000Z");
         Assert.Null(parts.Read("run-1"));
         parts.Write("run-1", new System.Text.Json.Nodes.JsonObject { ["x"] = 1.5, ["nan"] = double.NaN });
         parts.Write("run-2", new System.Text.Json.Nodes.JsonObject { ["x"] = 2 });
         parts.Write("run-2", new System.Text.Json.Nodes.JsonObject { ["x"] = 3 }); // overwritten whole
         Assert.Equal(["run-1", "run-2"], parts.Names);
-        Assert.Equal(1.5, parts.Read("run-1")!["x"]!.GetValue<double>());
-        Assert.Equal(3, parts.Read("run-2")!["x"]!.GetValue<int>());
+        var one = parts.Read("run-1")!;
+        Assert.Equal(1.5, one.Content["x"]!.GetValue<double>());
+        Assert.True(double.IsNaN(System.Text.Json.JsonSerializer.Deserialize<double>(one.Content["nan"], NtkProofs.Experiments.Reports.Claims.ResultJson.Options)));
+        Assert.Equal("abc1234-20261202T170000Z", one.Manifest); // who computed it
+        Assert.Equal(3, parts.Read("run-2")!.Content["x"]!.GetValue<int>());
+        Assert.Equal(3, new PointParts(Root, "0123456789abcdef", 7).Read("run-2")!.Content["x"]!.GetValue<int>()); // a later session reads it
         Assert.Empty(Directory.GetFiles(parts.Folder, "*.tmp"));
         Assert.Null(new PointParts(Root, "0123456789abcdef", 8).Read("run-1")); // another master seed
         Directory.CreateDirectory(Path.Combine(Root, "parts", "fedcba9876543210"));
@@ -120,6 +124,8 @@ public sealed class SweepRunnerTests : SweepTestFolder
         Assert.Null(new PointParts(Root, "fedcba9876543210", 7).Read("run-1")); // a part copied from another point
         File.WriteAllText(Path.Combine(parts.Folder, "run-2.json"), "{\"point_key\": \"0123");
         Assert.Null(parts.Read("run-2")); // cut off: trained again
+        File.WriteAllText(Path.Combine(parts.Folder, "run-2.json"), "{\"point_key\": 5, \"master_seed\": 7, \"part\": {}}");
+        Assert.Null(parts.Read("run-2")); // a field of the wrong kind
         Assert.Throws<ArgumentException>(() => parts.Write("../x", []));
         Assert.Throws<ArgumentException>(() => new PointParts(Root, "../key", 7));
         parts.Delete();
