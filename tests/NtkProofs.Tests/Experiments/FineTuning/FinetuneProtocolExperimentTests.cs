@@ -187,9 +187,19 @@ public sealed class FinetuneProtocolExperimentTests
         string notRun = FineTuningRuns.ProtocolDetails([]);
         Assert.Contains("not run in this profile", notRun, StringComparison.Ordinal);
         Assert.Contains("learning-rate search on validation only", notRun, StringComparison.Ordinal);
-        var record = new FinetuneProtocolRecord("polarity", "ntk", "elu1, s = 4", [new(1e-4, 100, 0.7, 0.5, 300), new(1e-3, 100, 0.8, 0.4, 500), new(1e-2, 100, 0.75, 0.45, 200)], 1e-3, false, [], 0.28, 1120, true, "PROTOCOL TEXT");
+        var record = new FinetuneProtocolRecord("polarity", "ntk", "elu1, s = 4", [new(1e-4, 100, 0.7, 0.5, 300), new(1e-3, 100, 0.8, 0.4, 500), new(1e-2, 100, 0.75, 0.45, 200)], 1e-3, false, [], 0.28, 1120, true, "PROTOCOL TEXT")
+        {
+            TotalSteps = 4950,
+            SecondsPerStep = 0.324,
+            TotalSeconds = 2540,
+        };
         string ran = FineTuningRuns.ProtocolDetails([record]);
         Assert.Contains("PROTOCOL TEXT", ran, StringComparison.Ordinal);
-        Assert.Contains("| polarity | NTK-Attention elu1, s = 4 | 0.0001 (70.0), 0.001 (80.0), 0.01 (75.0) | 0.001 | 0 | 1120 | yes |", ran, StringComparison.Ordinal);
+        Assert.Contains("| polarity | NTK-Attention elu1, s = 4 | 0.0001 (70.0), 0.001 (80.0), 0.01 (75.0) | 0.001 | 0 | 1120 | yes | 4950 | 0.324 | 0.71 |", ran, StringComparison.Ordinal);
+        Assert.Contains("Compute: 1 protocol point(s), 3 training runs, 4,950 optimizer steps, 0.71 hours", ran, StringComparison.Ordinal);
+        Assert.DoesNotContain("stored parts", ran, StringComparison.Ordinal);
+        string resumed = FineTuningRuns.ProtocolDetails([record with { StoredRuns = ["run 1 (search lr 0.0001): abc1234-20261202T170000Z"] }, record with { Task = "spam" }]);
+        Assert.Contains("Compute: 2 protocol point(s), 6 training runs, 9,900 optimizer steps, 1.41 hours", resumed, StringComparison.Ordinal);
+        Assert.Contains("1 run(s) were read from stored parts", resumed, StringComparison.Ordinal);
     }
 }

@@ -82,14 +82,20 @@ public static class FineTuningRuns
 
         text.AppendLine("**Protocol (issue 10, fixed in advance):** " + protocol[0].Protocol);
         text.AppendLine();
-        text.AppendLine("| task | method | learning rates tried (validation accuracy) | chosen | seeds | test n | SE <= 1.5 pts |");
-        text.AppendLine("|---|---|---|---|---|---|---|");
+        text.AppendLine("| task | method | learning rates tried (validation accuracy) | chosen | seeds | test n | SE <= 1.5 pts | steps | s / step | hours |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var p in protocol.OrderBy(p => p.Task, StringComparer.Ordinal).ThenBy(p => NtkProofs.Adapters.AdapterMethods.Order(p.Method)).ThenBy(p => p.Settings, StringComparer.Ordinal))
         {
             string tried = string.Join(", ", p.Search.OrderBy(t => t.LearningRate).Select(t => string.Create(inv, $"{t.LearningRate:G3} ({100 * t.ValidationAccuracy:F1})")));
-            text.AppendLine(string.Create(inv, $"| {p.Task} | {FinetuneRun.FamilyName(p.Method)} {p.Settings} | {tried} | {p.ChosenLearningRate:G3}{(p.ChosenAtGridEdge ? " (grid edge)" : string.Empty)} | {p.Runs.Count} | {p.TestExamples} | {(p.TestStandardErrorMet ? "yes" : "no")} |"));
+            text.AppendLine(string.Create(inv, $"| {p.Task} | {FinetuneRun.FamilyName(p.Method)} {p.Settings} | {tried} | {p.ChosenLearningRate:G3}{(p.ChosenAtGridEdge ? " (grid edge)" : string.Empty)} | {p.Runs.Count} | {p.TestExamples} | {(p.TestStandardErrorMet ? "yes" : "no")} | {p.TotalSteps} | {p.SecondsPerStep:F3} | {p.TotalSeconds / 3600:F2} |"));
         }
 
+        // The compute spent (issue 10 asks for it): every run of every point, search and seeds, as measured by the runs.
+        double hours = protocol.Sum(p => p.TotalSeconds) / 3600;
+        long steps = protocol.Sum(p => p.TotalSteps);
+        int resumed = protocol.Sum(p => p.StoredRuns.Count);
+        text.AppendLine();
+        text.AppendLine(string.Create(inv, $"Compute: {protocol.Count} protocol point(s), {protocol.Sum(p => p.Search.Count + p.Runs.Count)} training runs, {steps:N0} optimizer steps, {hours:F2} hours of training wall-clock (sum over runs; each point ran as one process on the machine of its commit){(resumed > 0 ? $"; {resumed} run(s) were read from stored parts of an interrupted point (the record's `stored_runs` names the commit of each)" : string.Empty)}."));
         return text.ToString();
     }
 }
