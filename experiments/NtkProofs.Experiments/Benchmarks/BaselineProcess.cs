@@ -6,7 +6,9 @@ namespace NtkProofs.Experiments.Benchmarks;
 /// <summary>
 /// Runs one of the Python baseline scripts (experiments/baselines/) with the BLAS thread pools of NumPy and PyTorch fixed to
 /// the C# side's thread count (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS, set before the BLAS loads), and returns
-/// its exit code, stdout (the JSON object) and stderr.
+/// its exit code, stdout (the JSON object) and stderr. The OpenMP wait settings this process runs under
+/// (<see cref="OpenMpSettings.Variables"/>, set by <c>./ntkproofs</c> for libtorch) are removed from the peer's environment,
+/// so that NumPy and PyTorch run with their libraries' defaults, as their users run them.
 /// </summary>
 public static class BaselineProcess
 {
@@ -22,6 +24,11 @@ public static class BaselineProcess
         foreach (string variable in new[] { "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS" })
         {
             start.Environment[variable] = threads.ToString(CultureInfo.InvariantCulture);
+        }
+
+        foreach (string variable in OpenMpSettings.Variables)
+        {
+            start.Environment.Remove(variable);
         }
 
         foreach (var arg in arguments)

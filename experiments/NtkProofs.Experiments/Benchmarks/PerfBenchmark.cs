@@ -248,7 +248,10 @@ public static class PerfBenchmark
                 : "no PyTorch baseline ran";
             var numpyRun = new KernelBaselineRun(numpyInfo, numpyRows, numpyError);
             return new PerfResult(goals, gemm, o.AtGoalSizes, numpyRun.Describe(), numpyError, numpyGemm.Count == 0 ? double.NaN : numpyGemm.Max(), numpyInfo,
-                torchLine, torchError, torchInfo, loadBefore, AttentionBenchmarkRun.LoadAverage(), threads, o.Rounds, clock.Elapsed.TotalSeconds, MklSetting.Current, placement.Name);
+                torchLine, torchError, torchInfo, loadBefore, AttentionBenchmarkRun.LoadAverage(), threads, o.Rounds, clock.Elapsed.TotalSeconds, MklSetting.Current, placement.Name)
+            {
+                OpenMp = OpenMpSettings.Describe(),
+            };
         }
         finally
         {

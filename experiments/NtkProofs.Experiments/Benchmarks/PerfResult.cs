@@ -37,4 +37,8 @@ public sealed record PerfResult(
     int Rounds,
     double Seconds,
     string MklCbwr = "unset",
-    string Device = "cpu");
+    string Device = "cpu")
+{
+    /// <summary>The OpenMP wait settings of this process (<see cref="OpenMpSettings.Describe"/>); empty in results stored before they were recorded.</summary>
+    public string OpenMp { get; init; } = string.Empty;
+}

@@ -40,6 +40,10 @@ public static class PerfTable
             : $"NumPy peer not measured: {result.NumpyError} ({result.Numpy})";
         yield return result.TorchError is null ? $"PyTorch peer: {result.Torch}" : $"PyTorch peer not measured: {result.TorchError} ({result.Torch})";
         yield return I($"{result.Rounds} rounds, minimum over every sample; load average before {result.LoadBefore}, after {result.LoadAfter}; {result.Seconds:0} s");
+        if (result.OpenMp.Length > 0)
+        {
+            yield return $"OpenMP (libtorch's pool): {result.OpenMp}; the peers run without these settings (their libraries' defaults)";
+        }
         if (MklSetting.Warning(result.MklCbwr) is { } warning)
         {
             yield return warning;

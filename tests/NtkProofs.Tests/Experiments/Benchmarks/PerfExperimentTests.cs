@@ -60,6 +60,9 @@ public sealed class PerfExperimentTests
         Assert.Equal(2 + result.Rows.Count, markdown.TakeWhile(l => l.Length > 0).Count());
         Assert.Contains(markdown, l => l.StartsWith("| empirical kernel, fixed | n 8, d 4, c 1, m 256 |", StringComparison.Ordinal) && l.Contains("| not measured |", StringComparison.Ordinal));
         Assert.Contains(markdown, l => l.Contains("the verdicts are indicative only", StringComparison.Ordinal));
+        Assert.Equal(OpenMpSettings.Describe(), result.OpenMp); // the settings the timings ran under are stated
+        Assert.Contains(PerfTable.Context(result), l => l.StartsWith("OpenMP (libtorch's pool): OMP_WAIT_POLICY ", StringComparison.Ordinal) && l.Contains("GOMP_SPINCOUNT", StringComparison.Ordinal));
+        Assert.DoesNotContain(PerfTable.Context(result with { OpenMp = string.Empty }), l => l.StartsWith("OpenMP", StringComparison.Ordinal)); // results stored before
 
         var sweeps = new Dictionary<string, SweepResults> { ["perf"] = new("perf", "experiments/configs/smoke/perf.json", "perf", [new SweepRecord(line.Point, line.Result)]) };
         var md = new StringBuilder();
@@ -69,6 +72,26 @@ public sealed class PerfExperimentTests
         Assert.Contains(markdown[2], text, StringComparison.Ordinal);
         Assert.Contains("`./ntkproofs sweep perf --config experiments/configs/smoke/perf.json`", text, StringComparison.Ordinal);
         Assert.Contains("./ntkproofs bench perf --profile smoke", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Peers_run_with_their_libraries_OpenMP_defaults_and_our_thread_count()
+    {
+        // /usr/bin/env as the "interpreter" prints the environment the peer would get.
+        Environment.SetEnvironmentVariable("GOMP_SPINCOUNT", "12345");
+        try
+        {
+            var (code, stdout, _) = BaselineProcess.Run("/usr/bin/env", [], 3);
+            Assert.Equal(0, code);
+            var lines = stdout.Split('\n');
+            Assert.Contains("OPENBLAS_NUM_THREADS=3", lines);
+            Assert.Contains("OMP_NUM_THREADS=3", lines);
+            Assert.DoesNotContain(lines, l => l.StartsWith("GOMP_SPINCOUNT=", StringComparison.Ordinal) || l.StartsWith("OMP_WAIT_POLICY=", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GOMP_SPINCOUNT", null);
+        }
     }
 
     [Fact]
