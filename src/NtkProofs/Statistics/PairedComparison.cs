@@ -14,16 +14,18 @@ public sealed record PairedComparison(ConfidenceInterval Difference, int Seeds, 
 {
     /// <summary>
     /// Compares two methods: <paramref name="a"/>[s] and <paramref name="b"/>[s] are the per-example correctness of the
-    /// two methods at seed s on the same examples in the same order. Each bootstrap resample draws seeds with replacement,
-    /// then test examples with replacement within each drawn seed (the same example indices for A and B, so the pairing is
-    /// kept), and recomputes the mean difference. Fixed resampling seed, so the CI is a pure function of the data.
+    /// two methods at seed s on the same examples in the same order. The per-example differences d[s, i] in {-1, 0, 1}
+    /// form a crossed seeds x test-examples design (every seed is evaluated on the same examples, so an example that is
+    /// hard for one seed is hard for all of them), and the CI is the method-of-moments interval of its grand mean
+    /// (<see cref="CrossedVariance"/>: seed, example and residual variance components from the two-way mean squares,
+    /// Student t with Satterthwaite's degrees of freedom). A bootstrap that redraws examples within each seed would average
+    /// the shared example variance away (too narrow); one that redraws seeds and a shared example set counts the residual
+    /// three times (too wide); the moment interval is unbiased in variance and pure in the data.
     /// </summary>
     /// <param name="a">Correctness of A per seed.</param>
     /// <param name="b">Correctness of B per seed (same seeds, same order).</param>
     /// <param name="level">Confidence level.</param>
-    /// <param name="resamples">Bootstrap resamples.</param>
-    /// <param name="seed">Seed of the resampling stream.</param>
-    public static PairedComparison Compare(IReadOnlyList<IReadOnlyList<bool>> a, IReadOnlyList<IReadOnlyList<bool>> b, double level = 0.95, int resamples = BootstrapCi.DefaultResamples, int seed = BootstrapCi.DefaultSeed)
+    public static PairedComparison Compare(IReadOnlyList<IReadOnlyList<bool>> a, IReadOnlyList<IReadOnlyList<bool>> b, double level = 0.95)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -52,62 +54,68 @@ public sealed record PairedComparison(ConfidenceInterval Difference, int Seeds, 
             }
         }
 
-        double estimate = 100.0 * diffs.Average(d => d.Average());
-        var random = new Random(seed);
-        var values = new double[resamples];
-        for (int r = 0; r < resamples; r++)
-        {
-            double total = 0;
-            for (int s = 0; s < a.Count; s++)
-            {
-                int[] d = diffs[random.Next(a.Count)];
-                long sum = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    sum += d[random.Next(n)];
-                }
-
-                total += (double)sum / n;
-            }
-
-            values[r] = 100.0 * total / a.Count;
-        }
-
-        Array.Sort(values);
-        double alpha = (1 - level) / 2;
-        var ci = new ConfidenceInterval(estimate, BootstrapCi.Quantile(values, alpha), BootstrapCi.Quantile(values, 1 - alpha), level);
         var p = Enumerable.Range(0, a.Count).Select(s => McNemar.ExactP(a[s], b[s])).ToList();
         double accA = 100.0 * a.Average(x => x.Count(c => c) / (double)n);
         double accB = 100.0 * b.Average(x => x.Count(c => c) / (double)n);
-        double[] perSeed = diffs.Select(d => 100.0 * d.Average()).ToArray();
-        double testVariance = diffs.Average(d =>
-        {
-            double mean = d.Average();
-            double discordant = d.Count(x => x != 0) / (double)n;
-            return 1e4 * Math.Max(0, discordant - mean * mean) / n;
-        });
-        double seedSd = perSeed.Length >= 2
-            ? Math.Sqrt(perSeed.Sum(x => (x - estimate) * (x - estimate)) / (perSeed.Length - 1))
-            : Math.Sqrt(testVariance);
-        return new PairedComparison(ci, a.Count, n, p, accA, accB) { SeedStandardDeviation = seedSd, TestStandardError = Math.Sqrt(testVariance) };
+        var v = CrossedVariance.Of(diffs);
+        double half = v.Variance <= 0 ? 0 : MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, v.DegreesOfFreedom, 1 - ((1 - level) / 2)) * Math.Sqrt(v.Variance);
+        var ci = new ConfidenceInterval(v.Mean, v.Mean - half, v.Mean + half, level);
+        return new PairedComparison(ci, a.Count, n, p, accA, accB) { SeedStandardDeviation = v.SeedStandardDeviation, TestStandardError = v.ExampleStandardError };
     }
 
     /// <summary>
     /// Projected 95% CI half-width (points) of the mean difference over <paramref name="targetSeeds"/> seeds on the same
-    /// test set: 1.96 sqrt(SD_seed^2 / k + SE_test^2), with SD_seed the measured spread of the per-seed differences
-    /// (with one seed, unmeasured, so the one-seed paired binomial SE stands in for it) and SE_test the paired binomial
-    /// SE sqrt((discordant rate - d^2) / n) of one seed's difference.
+    /// test set: t sqrt(SD_seed^2 / k + SE_test^2), with SD_seed the measured spread of the per-seed differences (with one
+    /// seed, unmeasured, so the one-seed paired binomial SE stands in for it), SE_test the example component of the crossed
+    /// design (<see cref="TestStandardError"/>), which more seeds on the same test set do not shrink, and t the 97.5% Student
+    /// t quantile with Satterthwaite's degrees of freedom of that sum (k - 1 for the seed term, n - 1 for the example
+    /// term; 1.96 for one seed).
     /// </summary>
     /// <param name="targetSeeds">Seeds of the projected experiment.</param>
     public double ProjectedHalfWidth(int targetSeeds)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(targetSeeds, 1);
-        return 1.96 * Math.Sqrt(SeedStandardDeviation * SeedStandardDeviation / targetSeeds + TestStandardError * TestStandardError);
+        double seed = SeedStandardDeviation * SeedStandardDeviation / targetSeeds;
+        double example = TestStandardError * TestStandardError;
+        double variance = seed + example;
+        if (targetSeeds == 1 || variance <= 0)
+        {
+            return 1.96 * Math.Sqrt(variance);
+        }
+
+        double df = variance * variance / ((seed * seed / (targetSeeds - 1)) + (example * example / Math.Max(1, Examples - 1)));
+        return MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, df, 0.975) * Math.Sqrt(variance);
+    }
+
+    /// <summary>
+    /// The fewest seeds (more than now) at which the projected half-width (<see cref="ProjectedHalfWidth"/>) falls below the
+    /// distance from the estimate to -<paramref name="margin"/>, so that the CI would lie on one side of the margin if the
+    /// estimate stayed where it is; null when no number of seeds up to <paramref name="most"/> would (the estimate lies
+    /// within the test-set floor of the margin: only a larger test set, or nothing, decides).
+    /// </summary>
+    /// <param name="margin">The positive non-inferiority margin (points).</param>
+    /// <param name="most">The largest seed count considered.</param>
+    public int? SeedsToDecide(double margin, int most = 1000)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(margin);
+        double gap = Math.Abs(Difference.Estimate + margin);
+        for (int k = Seeds + 1; k <= most; k++)
+        {
+            if (ProjectedHalfWidth(k) < gap)
+            {
+                return k;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Standard deviation of the per-seed differences (points); the one-seed binomial SE where only one seed ran.</summary>
     public double SeedStandardDeviation { get; init; }
 
-    /// <summary>Paired binomial SE (points) of one seed's difference, averaged in variance over seeds.</summary>
+    /// <summary>
+    /// The example component of the crossed design (points): sqrt(sigma_example^2 / n), which more seeds on the same test
+    /// set do not shrink; for one seed (components not separable) the paired binomial SE of the difference.
+    /// </summary>
     public double TestStandardError { get; init; }
 }

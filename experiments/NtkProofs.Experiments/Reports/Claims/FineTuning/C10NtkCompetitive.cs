@@ -25,7 +25,7 @@ public sealed class C10NtkCompetitive : IClaim
     public static readonly IReadOnlyList<string> BaselineMethods = [LoraAdapterConfig.MethodName, PrefixTuningAdapterConfig.MethodName, FullFineTuningConfig.MethodName];
 
     /// <summary>The rule.</summary>
-    public static readonly string Rule = F($"per task, the NTK-Attention configuration best on validation against, per baseline family (LoRA, P-Tuning v2, full FT), its configuration best on validation among those with at most {FineTuningCriteria.ParameterBudgetRatio:G}x the NTK trainable parameters: NTK minus baseline test accuracy, 95% paired-bootstrap CI over seeds and test examples, McNemar per seed; competitive if CI low > -{FineTuningCriteria.MarginPoints:G} point (margin fixed in advance), inferior if CI high < -{FineTuningCriteria.MarginPoints:G}, undecided otherwise or with fewer than {FineTuningCriteria.MinimumSeeds} paired seeds. Supported if competitive against every baseline on every task with NTK runs; not supported if on every task NTK is inferior to some baseline; else inconclusive. Tasks without NTK runs are listed; superiority (CI low > 0) reported separately");
+    public static readonly string Rule = F($"per task, the NTK-Attention configuration best on validation against, per baseline family (LoRA, P-Tuning v2, full FT), its configuration best on validation among those with at most {FineTuningCriteria.ParameterBudgetRatio:G}x the NTK trainable parameters: NTK minus baseline test accuracy, 95% paired CI of the crossed seeds x test-examples design (variance components by the method of moments, Student t with Satterthwaite df), McNemar per seed; competitive if CI low > -{FineTuningCriteria.MarginPoints:G} point (margin fixed in advance), inferior if CI high < -{FineTuningCriteria.MarginPoints:G}, undecided otherwise or with fewer than {FineTuningCriteria.MinimumSeeds} paired seeds. Supported if competitive against every baseline on every task with NTK runs; not supported if on every task NTK is inferior to some baseline; else inconclusive. Tasks without NTK runs are listed; superiority (CI low > 0) reported separately");
 
     /// <inheritdoc />
     public string Id => "C10";
@@ -78,7 +78,7 @@ public sealed class C10NtkCompetitive : IClaim
 
                 if (outcome == NonInferiorityOutcome.Inconclusive)
                 {
-                    deciders.Add(F($"{label}: needs >= {FineTuningCriteria.TargetSeeds} seeds: projected 95% CI half-width {p.ProjectedHalfWidth(FineTuningCriteria.TargetSeeds):F1} points (now {p.Seeds}, half-width {p.Difference.HalfWidth:F1})"));
+                    deciders.Add(PairedDecider.Text(label, p, FineTuningCriteria.MarginPoints));
                 }
             }
 

@@ -45,7 +45,7 @@ public sealed class C19LowRankJustified : IClaim
     public const double EnergyThreshold = 0.90;
 
     /// <summary>The rule.</summary>
-    public static readonly string Rule = F($"spectral: trained full Z is concentrated if the median over runs, layers and heads of the top-{LowRank} share of ||Z||_F^2 is >= {EnergyThreshold:G} (effective rank = exp(entropy of sigma / sum sigma) reported; Z(P) of learned prefixes reported too, rank <= m); accuracy: per task, feature and s <= {LowRank}, low-rank minus full Z with 95% paired-bootstrap CI over seeds and test examples, competitive if CI low > -{FineTuningCriteria.MarginPoints:G} point, inferior if CI high < -{FineTuningCriteria.MarginPoints:G}, undecided otherwise or with < {FineTuningCriteria.MinimumSeeds} seeds. Supported if some s <= {LowRank} is competitive and trained Z is concentrated; supported with caveat if some s <= {LowRank} is competitive but trained Z is not concentrated (low rank works without a low-rank trained Z); not supported if every s <= {LowRank} compared is inferior; else inconclusive (no trained-Z spectrum, or no decided comparison), saying what would decide");
+    public static readonly string Rule = F($"spectral: trained full Z is concentrated if the median over runs, layers and heads of the top-{LowRank} share of ||Z||_F^2 is >= {EnergyThreshold:G} (effective rank = exp(entropy of sigma / sum sigma) reported; Z(P) of learned prefixes reported too, rank <= m); accuracy: per task, feature and s <= {LowRank}, low-rank minus full Z with 95% paired CI of the crossed seeds x test-examples design (variance components by the method of moments, Student t with Satterthwaite df), competitive if CI low > -{FineTuningCriteria.MarginPoints:G} point, inferior if CI high < -{FineTuningCriteria.MarginPoints:G}, undecided otherwise or with < {FineTuningCriteria.MinimumSeeds} seeds. Supported if some s <= {LowRank} is competitive and trained Z is concentrated; supported with caveat if some s <= {LowRank} is competitive but trained Z is not concentrated (low rank works without a low-rank trained Z); not supported if every s <= {LowRank} compared is inferior; else inconclusive (no trained-Z spectrum, or no decided comparison), saying what would decide");
 
     /// <summary>The command that decides the row.</summary>
     public const string DecisiveCommand = "./ntkproofs sweep finetune-protocol --config experiments/configs/decisive/finetune-protocol.json --out reports/decisive/finetune-protocol --resume (s in {1, 2, 4, 8, 16, full} with >= 5 seeds and spectra; committed lines are read by every report)";
@@ -108,7 +108,7 @@ public sealed class C19LowRankJustified : IClaim
 
             if (outcome == NonInferiorityOutcome.Inconclusive)
             {
-                deciders.Add(F($"{label}: needs >= {FineTuningCriteria.TargetSeeds} seeds (projected 95% CI half-width {p.ProjectedHalfWidth(FineTuningCriteria.TargetSeeds):F1} points; now {p.Seeds})"));
+                deciders.Add(PairedDecider.Text(label, p, FineTuningCriteria.MarginPoints));
             }
         }
 

@@ -47,7 +47,7 @@ public sealed class C20Robustness : IClaim
     public const string DecisiveCommand = "./ntkproofs sweep finetune-protocol --config experiments/configs/decisive/finetune-ablations.json --out reports/decisive/finetune-ablations --resume, ./ntkproofs sweep finetune --config experiments/configs/decisive/finetune-ablations-lr.json --out reports/decisive/finetune-ablations-lr --resume and ./ntkproofs sweep prefix-to-ntk --config experiments/configs/decisive/prefix-to-ntk.json --out reports/decisive/prefix-to-ntk --resume (5 seeds each; committed lines are read by every report)";
 
     /// <summary>The rule.</summary>
-    public static readonly string Rule = F($"per axis ({string.Join(", ", Axes)}) and family of runs equal in every other setting: each value minus the family's best value (highest mean test accuracy), 95% paired-bootstrap CI over seeds and test examples; harmless if CI low > -{MarginPoints:G} points, harmful if CI high < -{MarginPoints:G}, undecided otherwise or with < {FineTuningCriteria.MinimumSeeds} seeds. An axis is robust if every value of every family is harmless, sensitive if some value is harmful. Supported if all four axes are robust; supported with caveat if r, s and k init are robust and only the learning rate is sensitive (robust once the rate is tuned, as for every method); not supported if r, s or k init is sensitive; else inconclusive (an axis unmeasured or undecided), saying what would decide. k init = k(P): NTK-Attention initialized from a trained P-Tuning v2 prefix (Z(P), k(P); prefix-to-ntk) against fresh runs of the same feature, s, schedule, rate and test set");
+    public static readonly string Rule = F($"per axis ({string.Join(", ", Axes)}) and family of runs equal in every other setting: each value minus the family's best value (highest mean test accuracy), 95% paired CI of the crossed seeds x test-examples design (variance components by the method of moments, Student t with Satterthwaite df); harmless if CI low > -{MarginPoints:G} points, harmful if CI high < -{MarginPoints:G}, undecided otherwise or with < {FineTuningCriteria.MinimumSeeds} seeds. An axis is robust if every value of every family is harmless, sensitive if some value is harmful. Supported if all four axes are robust; supported with caveat if r, s and k init are robust and only the learning rate is sensitive (robust once the rate is tuned, as for every method); not supported if r, s or k init is sensitive; else inconclusive (an axis unmeasured or undecided), saying what would decide. k init = k(P): NTK-Attention initialized from a trained P-Tuning v2 prefix (Z(P), k(P); prefix-to-ntk) against fresh runs of the same feature, s, schedule, rate and test set");
 
     /// <inheritdoc />
     public string Id => "C20";
@@ -101,7 +101,7 @@ public sealed class C20Robustness : IClaim
 
                     if (outcome == NonInferiorityOutcome.Inconclusive)
                     {
-                        deciders.Add(F($"{label}: needs >= {FineTuningCriteria.TargetSeeds} seeds (projected half-width {p.ProjectedHalfWidth(FineTuningCriteria.TargetSeeds):F1} points; now {p.Seeds})"));
+                        deciders.Add(PairedDecider.Text(label, p, MarginPoints));
                     }
                 }
             }

@@ -21,7 +21,7 @@ public sealed record C9Evidence(IReadOnlyList<C9Comparison> Comparisons);
 public sealed class C9LowRankZ : IClaim
 {
     /// <summary>The rule.</summary>
-    public static readonly string Rule = F($"per task, feature map and s: accuracy of low-rank Z minus full Z on the shared test set, 95% paired-bootstrap CI over seeds and test examples (McNemar per seed); competitive if CI low > -{FineTuningCriteria.MarginPoints:G} point (margin fixed in advance), inferior if CI high < -{FineTuningCriteria.MarginPoints:G}, else undecided; a comparison with fewer than {FineTuningCriteria.MinimumSeeds} paired seeds is undecided whatever its CI. Supported if every s is competitive; not supported if every s is inferior; else inconclusive (with the projected CI half-width at {FineTuningCriteria.TargetSeeds} seeds)");
+    public static readonly string Rule = F($"per task, feature map and s: accuracy of low-rank Z minus full Z on the shared test set, 95% paired CI of the crossed seeds x test-examples design (variance components by the method of moments, Student t with Satterthwaite df) (McNemar per seed); competitive if CI low > -{FineTuningCriteria.MarginPoints:G} point (margin fixed in advance), inferior if CI high < -{FineTuningCriteria.MarginPoints:G}, else undecided; a comparison with fewer than {FineTuningCriteria.MinimumSeeds} paired seeds is undecided whatever its CI. Supported if every s is competitive; not supported if every s is inferior; else inconclusive (with the projected CI half-width at {FineTuningCriteria.TargetSeeds} seeds)");
 
     /// <inheritdoc />
     public string Id => "C9";
@@ -67,7 +67,7 @@ public sealed class C9LowRankZ : IClaim
 
             if (outcome == NonInferiorityOutcome.Inconclusive)
             {
-                deciders.Add(F($"{label}: needs >= {FineTuningCriteria.TargetSeeds} seeds: projected 95% CI half-width {p.ProjectedHalfWidth(FineTuningCriteria.TargetSeeds):F1} points (now {p.Seeds} seed(s), half-width {p.Difference.HalfWidth:F1})"));
+                deciders.Add(PairedDecider.Text(label, p, FineTuningCriteria.MarginPoints));
             }
         }
 

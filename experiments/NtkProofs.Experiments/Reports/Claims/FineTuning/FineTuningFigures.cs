@@ -11,8 +11,8 @@ namespace NtkProofs.Experiments.Reports.Claims.FineTuning;
 public static class FineTuningFigures
 {
     /// <summary>
-    /// 95% CI (points) of a configuration's mean test accuracy: the paired bootstrap of <see cref="PairedComparison"/>
-    /// (seeds, then test examples within) against an all-wrong reference, which is the configuration's own accuracy;
+    /// 95% CI (points) of a configuration's mean test accuracy: the crossed-design interval of <see cref="PairedComparison"/>
+    /// (seeds crossed with test examples) against an all-wrong reference, which is the configuration's own accuracy;
     /// null when its runs lack per-example correctness.
     /// </summary>
     /// <param name="group">The configuration's seeds.</param>
@@ -61,7 +61,7 @@ public static class FineTuningFigures
 
             var spec = new FigureSpec($"fig_finetune_{task}", $"Fine-tuning ({task}): test accuracy against trainable parameters", "trainable parameters (adapter + head)", "test accuracy (%)",
                 AxisScale.Log10, AxisScale.Linear, series, Width: 860, LegendOutside: true);
-            figures.Add(new ClaimFigure(spec, "Mean test accuracy over seeds against trainable parameters (adapter + head, log scale), one series per method family; bars: 95% bootstrap CI over seeds and test examples (one SD over seeds for runs without stored per-example correctness); chance is 50 %."));
+            figures.Add(new ClaimFigure(spec, "Mean test accuracy over seeds against trainable parameters (adapter + head, log scale), one series per method family; bars: 95% CI of the crossed seeds x test-examples design (variance components, Satterthwaite t) (one SD over seeds for runs without stored per-example correctness); chance is 50 %."));
         }
 
         return figures;
