@@ -104,40 +104,15 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
     {
         ArgumentNullException.ThrowIfNull(point);
         ArgumentNullException.ThrowIfNull(context);
-        var baseConfig = inner.Resolve(InnerPoint(point), context.MasterSeed);
+        var (baseConfig, examples, testFraction) = Prepare(point, context);
         var settings = Settings(point, baseConfig.LearningRate);
-        var examples = inner.LoadExamples(baseConfig.TaskKind);
-        double testFraction = point.Real("test_fraction") > 0
-            ? point.Real("test_fraction")
-            : FineTuneProtocol.TestFractionFor([.. examples.GroupBy(e => e.Label).Select(g => g.Count())], ValidationFraction);
-        baseConfig = baseConfig with { ValidationFraction = ValidationFraction, TestFraction = testFraction };
-
-        string key = point.ToJson().ToJsonString();
-        int runIndex = 0, runCount = settings.LearningRates.Count + settings.Seeds.Count;
+        int runCount = settings.LearningRates.Count + settings.Seeds.Count;
         var all = new List<ProtocolRunPart>();
         var stored = new List<string>();
         var outcome = FineTuneProtocol.Run(
             baseConfig,
             settings,
-            config =>
-            {
-                runIndex++;
-                string what = runIndex <= settings.LearningRates.Count ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"search lr {config.LearningRate:G3}") : $"seed {config.Seed}";
-                string name = ProtocolRunPart.NameOf(runIndex);
-                var (part, manifest) = StoredRun(context.Parts, runIndex, config);
-                if (part is not null)
-                {
-                    context.Status?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"run {runIndex} of {runCount} ({what}): stored"));
-                    stored.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"run {runIndex} ({what}): {manifest ?? "no manifest"}"));
-                    all.Add(part);
-                    return part;
-                }
-
-                part = Train(key, config, examples, runIndex, RunProgress(context, runIndex, runCount, what, config.Steps), context);
-                context.Parts?.Write(name, ResultJson.Write(part));
-                all.Add(part);
-                return part;
-            },
+            RunOrRead(point, examples, runCount, settings.LearningRates.Count, context, all, stored),
             part => part.Summary);
 
         var runs = outcome.Finals.Select(p => p.Run ?? throw new InvalidOperationException("a seed's run has no record")).ToList();
@@ -161,6 +136,78 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
             SecondsPerStep = stepSeconds.Count == 0 ? double.NaN : stepSeconds[stepSeconds.Count / 2],
             TotalSteps = all.Sum(p => p.Steps),
             StoredRuns = stored,
+        };
+    }
+
+    /// <summary>
+    /// The learning-rate search alone at <paramref name="rates"/> for a point of <see cref="FinetuneSearchExtensionExperiment"/>
+    /// (the protocol's parameters without the seeds and grid): the same method, task, split, schedule and search seed as the
+    /// protocol point it extends, so its validation numbers compare with that point's search. Runs are stored as parts and
+    /// resumed like the protocol's.
+    /// </summary>
+    /// <param name="point">The extension point.</param>
+    /// <param name="rates">The rates to try.</param>
+    /// <param name="context">The run's context.</param>
+    public FinetuneSearchExtensionRecord SearchOnly(SweepPoint point, IReadOnlyList<double> rates, ExperimentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        ArgumentNullException.ThrowIfNull(rates);
+        ArgumentNullException.ThrowIfNull(context);
+        var (baseConfig, examples, _) = Prepare(point, context);
+        var all = new List<ProtocolRunPart>();
+        var stored = new List<string>();
+        var trials = FineTuneProtocol.Search(
+            baseConfig,
+            rates,
+            (int)point.Int("search_seed"),
+            (int)point.Int("step_cap"),
+            (int)point.Int("eval_every"),
+            (int)point.Int("patience"),
+            RunOrRead(point, examples, rates.Count, rates.Count, context, all, stored),
+            part => part.Summary);
+        var stepSeconds = all.SelectMany(p => p.StepSeconds).Order().ToList();
+        return new FinetuneSearchExtensionRecord(baseConfig.Task, baseConfig.Method, AdapterMethodsText(baseConfig), trials)
+        {
+            TotalSeconds = all.Sum(p => p.TotalSeconds),
+            SecondsPerStep = stepSeconds.Count == 0 ? double.NaN : stepSeconds[stepSeconds.Count / 2],
+            StoredRuns = stored,
+        };
+    }
+
+    /// <summary>The point's base configuration (validation fraction and re-drawn test fraction set), its examples and the test fraction.</summary>
+    private (FineTuneConfig Config, IReadOnlyList<LabeledSentence> Examples, double TestFraction) Prepare(SweepPoint point, ExperimentContext context)
+    {
+        var baseConfig = inner.Resolve(InnerPoint(point), context.MasterSeed);
+        var examples = inner.LoadExamples(baseConfig.TaskKind);
+        double testFraction = point.Real("test_fraction") > 0
+            ? point.Real("test_fraction")
+            : FineTuneProtocol.TestFractionFor([.. examples.GroupBy(e => e.Label).Select(g => g.Count())], ValidationFraction);
+        return (baseConfig with { ValidationFraction = ValidationFraction, TestFraction = testFraction }, examples, testFraction);
+    }
+
+    /// <summary>Trains run after run (numbered from 1; the first <paramref name="searchRuns"/> are the search's), or reads one stored for the same configuration.</summary>
+    private Func<FineTuneConfig, ProtocolRunPart> RunOrRead(SweepPoint point, IReadOnlyList<LabeledSentence> examples, int runCount, int searchRuns, ExperimentContext context, List<ProtocolRunPart> all, List<string> stored)
+    {
+        string key = point.ToJson().ToJsonString();
+        int runIndex = 0;
+        return config =>
+        {
+            runIndex++;
+            string what = runIndex <= searchRuns ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"search lr {config.LearningRate:G3}") : $"seed {config.Seed}";
+            string name = ProtocolRunPart.NameOf(runIndex);
+            var (part, manifest) = StoredRun(context.Parts, runIndex, config);
+            if (part is not null)
+            {
+                context.Status?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"run {runIndex} of {runCount} ({what}): stored"));
+                stored.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"run {runIndex} ({what}): {manifest ?? "no manifest"}"));
+                all.Add(part);
+                return part;
+            }
+
+            part = Train(key, config, examples, runIndex, RunProgress(context, runIndex, runCount, what, config.Steps), context);
+            context.Parts?.Write(name, ResultJson.Write(part));
+            all.Add(part);
+            return part;
         };
     }
 

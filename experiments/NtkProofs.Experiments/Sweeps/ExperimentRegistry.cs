@@ -16,6 +16,7 @@ public static class ExperimentRegistry
         new AttentionExperiments.ReleasedDefectsExperiment(),
         new FineTuning.FinetuneExperiment(),
         new FineTuning.FinetuneProtocolExperiment(),
+        new FineTuning.FinetuneSearchExtensionExperiment(),
         new FineTuning.PrefixConversionExperiment(),
         new WidthExperiments.InferenceOverheadExperiment(),
         new WidthExperiments.SmallPrefixExperiment(),

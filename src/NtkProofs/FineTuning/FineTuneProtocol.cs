@@ -28,7 +28,7 @@ public static class FineTuneProtocol
         var inv = CultureInfo.InvariantCulture;
         return string.Create(inv, $"Per method configuration and task: (1) learning-rate search on validation only: rates {{{string.Join(", ", settings.LearningRates.Select(r => r.ToString("G3", inv)))}}} (log grid), one seed ({settings.SearchSeed}), test never evaluated; the rate with the best validation accuracy is chosen (ties: lower validation loss, then the smaller rate). ")
             + string.Create(inv, $"(2) {settings.Seeds.Count} seeds ({string.Join(", ", settings.Seeds)}) at the chosen rate. Every run: AdamW with linear warm-up and decay over a cap of {settings.StepCap} steps; validation accuracy every {settings.EvalEvery} steps, stop after {settings.Patience} evaluations without improvement, keep the best checkpoint; test evaluated once, at that checkpoint. ")
-            + string.Create(inv, $"Test split: stratified, the same split seed for every method and seed, at least {MinimumTestExamples} sentences so that its standard error is <= {MaxTestStandardError * 100:G2} points at any accuracy (re-split: the test fraction is the smallest multiple of 0.01 reaching that size; validation keeps its fraction, training gets the rest). Paired statistics per seed on the shared test set (McNemar, paired bootstrap CI).");
+            + string.Create(inv, $"Test split: stratified, the same split seed for every method and seed, at least {MinimumTestExamples} sentences so that its standard error is <= {MaxTestStandardError * 100:G2} points at any accuracy (re-split: the test fraction is the smallest multiple of 0.01 reaching that size; validation keeps its fraction, training gets the rest). Paired statistics per seed on the shared test set (McNemar; CIs of the crossed seeds x test-examples design).");
     }
 
     /// <summary>
@@ -87,20 +87,50 @@ public static class FineTuneProtocol
         ArgumentNullException.ThrowIfNull(summarize);
         settings.Validated();
         var schedule = baseConfig with { Steps = settings.StepCap, EvalEvery = settings.EvalEvery, Patience = settings.Patience };
-        var trials = new List<LearningRateTrial>();
-        foreach (double rate in settings.LearningRates)
+        var trials = Search(baseConfig, settings.LearningRates, settings.SearchSeed, settings.StepCap, settings.EvalEvery, settings.Patience, train, summarize);
+        var chosen = LearningRateSearch.Select(trials);
+        var finals = settings.Seeds.Select(seed => train((schedule with { LearningRate = chosen.LearningRate, Seed = seed, EvaluateTest = true }).Validated())).ToList();
+        return new FineTuneProtocolOutcome<T>(trials, chosen, finals);
+    }
+
+    /// <summary>
+    /// The protocol's learning-rate search alone: one validation-only run per rate (in order) at <paramref name="searchSeed"/>
+    /// under the protocol's schedule, test never evaluated. <see cref="Run{T}"/> uses it for its grid; the grid-edge
+    /// extension (one step beyond an edge-chosen rate) uses it with the one rate beyond.
+    /// </summary>
+    /// <typeparam name="T">What one run returns.</typeparam>
+    /// <param name="baseConfig">The method, task and split (its learning rate and seed are replaced).</param>
+    /// <param name="rates">The rates to try (positive).</param>
+    /// <param name="searchSeed">The one training seed.</param>
+    /// <param name="stepCap">Most optimizer steps per run.</param>
+    /// <param name="evalEvery">Steps between validation evaluations.</param>
+    /// <param name="patience">Evaluations without improvement before stopping.</param>
+    /// <param name="train">Trains one configuration (or returns its stored result).</param>
+    /// <param name="summarize">The validation numbers of a run, and whether it evaluated test.</param>
+    public static IReadOnlyList<LearningRateTrial> Search<T>(FineTuneConfig baseConfig, IReadOnlyList<double> rates, int searchSeed, int stepCap, int evalEvery, int patience, Func<FineTuneConfig, T> train, Func<T, ProtocolRunSummary> summarize)
+    {
+        ArgumentNullException.ThrowIfNull(baseConfig);
+        ArgumentNullException.ThrowIfNull(rates);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(summarize);
+        if (rates.Count == 0 || rates.Any(r => !(r > 0) || double.IsInfinity(r)))
         {
-            var r = summarize(train((schedule with { LearningRate = rate, Seed = settings.SearchSeed, EvaluateTest = false }).Validated()));
+            throw new ArgumentException("need at least one positive, finite learning rate to search", nameof(rates));
+        }
+
+        var schedule = baseConfig with { Steps = stepCap, EvalEvery = evalEvery, Patience = patience };
+        var trials = new List<LearningRateTrial>();
+        foreach (double rate in rates)
+        {
+            var r = summarize(train((schedule with { LearningRate = rate, Seed = searchSeed, EvaluateTest = false }).Validated()));
             if (r.TestEvaluated)
             {
                 throw new InvalidOperationException("a learning-rate search run evaluated the test split");
             }
 
-            trials.Add(new LearningRateTrial(rate, settings.SearchSeed, r.ValidationAccuracy, r.ValidationLoss, r.SelectedStep));
+            trials.Add(new LearningRateTrial(rate, searchSeed, r.ValidationAccuracy, r.ValidationLoss, r.SelectedStep));
         }
 
-        var chosen = LearningRateSearch.Select(trials);
-        var finals = settings.Seeds.Select(seed => train((schedule with { LearningRate = chosen.LearningRate, Seed = seed, EvaluateTest = true }).Validated())).ToList();
-        return new FineTuneProtocolOutcome<T>(trials, chosen, finals);
+        return trials;
     }
 }

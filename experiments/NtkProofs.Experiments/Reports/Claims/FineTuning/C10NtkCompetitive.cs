@@ -11,7 +11,14 @@ namespace NtkProofs.Experiments.Reports.Claims.FineTuning;
 /// <param name="Ntk">The NTK-Attention configuration (label, trainable parameters).</param>
 /// <param name="Baseline">The baseline configuration (label, trainable parameters).</param>
 /// <param name="Comparison">The paired comparison, or null when no seed pairs (no stored per-example correctness).</param>
-public sealed record C10Comparison(string Task, string Ntk, string Baseline, PairedComparison? Comparison);
+public sealed record C10Comparison(string Task, string Ntk, string Baseline, PairedComparison? Comparison)
+{
+    /// <summary>The NTK-Attention configuration's learning-rate tuning (<see cref="RateTuning.Rule"/>).</summary>
+    public RateTuning NtkTuning { get; init; } = RateTuning.None;
+
+    /// <summary>The baseline configuration's learning-rate tuning.</summary>
+    public RateTuning BaselineTuning { get; init; } = RateTuning.None;
+}
 
 /// <summary>Evidence of C10.</summary>
 /// <param name="Comparisons">Every (task, baseline) comparison of tasks with NTK-Attention runs.</param>
@@ -25,7 +32,7 @@ public sealed class C10NtkCompetitive : IClaim
     public static readonly IReadOnlyList<string> BaselineMethods = [LoraAdapterConfig.MethodName, PrefixTuningAdapterConfig.MethodName, FullFineTuningConfig.MethodName];
 
     /// <summary>The rule.</summary>
-    public static readonly string Rule = F($"per task, the NTK-Attention configuration best on validation against, per baseline family (LoRA, P-Tuning v2, full FT), its configuration best on validation among those with at most {FineTuningCriteria.ParameterBudgetRatio:G}x the NTK trainable parameters: NTK minus baseline test accuracy, 95% paired CI of the crossed seeds x test-examples design (variance components by the method of moments, Student t with Satterthwaite df), McNemar per seed; competitive if CI low > -{FineTuningCriteria.MarginPoints:G} point (margin fixed in advance), inferior if CI high < -{FineTuningCriteria.MarginPoints:G}, undecided otherwise or with fewer than {FineTuningCriteria.MinimumSeeds} paired seeds. Supported if competitive against every baseline on every task with NTK runs; not supported if on every task NTK is inferior to some baseline; else inconclusive. Tasks without NTK runs are listed; superiority (CI low > 0) reported separately");
+    public static readonly string Rule = F($"per task, the NTK-Attention configuration best on validation against, per baseline family (LoRA, P-Tuning v2, full FT), its configuration best on validation among those with at most {FineTuningCriteria.ParameterBudgetRatio:G}x the NTK trainable parameters: NTK minus baseline test accuracy, 95% paired CI of the crossed seeds x test-examples design (variance components by the method of moments, Student t with Satterthwaite df), McNemar per seed; competitive if CI low > -{FineTuningCriteria.MarginPoints:G} point (margin fixed in advance), inferior if CI high < -{FineTuningCriteria.MarginPoints:G}, undecided otherwise or with fewer than {FineTuningCriteria.MinimumSeeds} paired seeds; {RateTuning.Rule}. Supported if competitive against every baseline on every task with NTK runs; not supported if on every task NTK is inferior to some baseline; else inconclusive. Tasks without NTK runs are listed; superiority (CI low > 0) reported separately");
 
     /// <inheritdoc />
     public string Id => "C10";
@@ -66,17 +73,19 @@ public sealed class C10NtkCompetitive : IClaim
                     continue;
                 }
 
-                var outcome = p.Seeds < FineTuningCriteria.MinimumSeeds ? NonInferiorityOutcome.Inconclusive : NonInferiority.Decide(p.Difference, FineTuningCriteria.MarginPoints);
+                var byCi = p.Seeds < FineTuningCriteria.MinimumSeeds ? NonInferiorityOutcome.Inconclusive : NonInferiority.Decide(p.Difference, FineTuningCriteria.MarginPoints);
+                var notes = new List<string>();
+                var outcome = RateTuning.Gate(byCi, [(F($"{c.Task} {c.Ntk}"), c.NtkTuning), (F($"{c.Task} {c.Baseline}"), c.BaselineTuning)], notes, deciders);
                 allCompetitive &= outcome == NonInferiorityOutcome.Competitive;
                 anyInferior |= outcome == NonInferiorityOutcome.Inferior;
                 bool superior = p.Seeds >= FineTuningCriteria.MinimumSeeds && NonInferiority.Superior(p.Difference);
-                numbers.Add(F($"{label}: {p.Difference.Estimate:+0.0;-0.0;0.0} points [{p.Difference.Low:F1}, {p.Difference.High:F1}] ({p.AccuracyA:F1} vs {p.AccuracyB:F1}, {p.Seeds} seeds x {p.Examples} test, McNemar p {string.Join(", ", p.McNemarP.Select(x => x.ToString("G2", CultureInfo.InvariantCulture)))}): {outcome}{(superior ? ", superior" : string.Empty)}"));
+                numbers.Add(F($"{label}: {p.Difference.Estimate:+0.0;-0.0;0.0} points [{p.Difference.Low:F1}, {p.Difference.High:F1}] ({p.AccuracyA:F1} vs {p.AccuracyB:F1}, {p.Seeds} seeds x {p.Examples} test, McNemar p {string.Join(", ", p.McNemarP.Select(x => x.ToString("G2", CultureInfo.InvariantCulture)))}): {outcome}{(superior ? ", superior" : string.Empty)}{(outcome != byCi ? F($" (by the CI alone: {byCi})") : string.Empty)}{(notes.Count > 0 ? " [" + string.Join("; ", notes) + "]" : string.Empty)}"));
                 if (p.Difference.Estimate < 0)
                 {
                     against.Add(F($"{label}: NTK-Attention {-p.Difference.Estimate:F1} points below"));
                 }
 
-                if (outcome == NonInferiorityOutcome.Inconclusive)
+                if (byCi == NonInferiorityOutcome.Inconclusive)
                 {
                     deciders.Add(PairedDecider.Text(label, p, FineTuningCriteria.MarginPoints));
                 }
@@ -97,9 +106,11 @@ public sealed class C10NtkCompetitive : IClaim
 
     /// <summary>Builds the evidence from fine-tuning runs.</summary>
     /// <param name="runs">The runs of both grids.</param>
-    public static C10Evidence Gather(IReadOnlyList<FinetuneRun> runs)
+    /// <param name="tuning">The learning-rate tuning of the protocol points (<see cref="RateTuning.Of"/>); null: none known.</param>
+    public static C10Evidence Gather(IReadOnlyList<FinetuneRun> runs, IReadOnlyDictionary<string, RateTuning>? tuning = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        tuning ??= new Dictionary<string, RateTuning>();
         var groups = FinetuneGroup.Of(runs);
         var ntk = groups.Where(g => g.First.Method == NtkAttentionAdapterConfig.MethodName).ToList();
         var baselineTasks = groups.Where(g => BaselineMethods.Contains(g.First.Method)).Select(g => g.First.Task).Distinct();
@@ -114,7 +125,7 @@ public sealed class C10NtkCompetitive : IClaim
                     .MaxBy(g => g.Validation.Mean);
                 if (rival is not null)
                 {
-                    list.Add(new C10Comparison(task, F($"{best.Label} ({best.Trainable:N0})"), F($"{rival.Label} ({rival.Trainable:N0})"), PairedRuns.Compare(best.Runs, rival.Runs)));
+                    list.Add(new C10Comparison(task, F($"{best.Label} ({best.Trainable:N0})"), F($"{rival.Label} ({rival.Trainable:N0})"), PairedRuns.Compare(best.Runs, rival.Runs)) { NtkTuning = RateTuning.For(tuning, best.First), BaselineTuning = RateTuning.For(tuning, rival.First) });
                 }
             }
         }
@@ -132,7 +143,7 @@ public sealed class C10NtkCompetitive : IClaim
         }
 
         var runs = FineTuningRuns.Of(inputs);
-        return Decide(Gather(runs)) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)], Figures = FineTuningFigures.AccuracyAgainstParameters(runs), Details = FineTuningRuns.ProtocolDetails(FineTuningRuns.Protocol(inputs)) + "\n" + FineTuningFigures.Table(runs) };
+        return Decide(Gather(runs, FineTuningRuns.Tuning(inputs))) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)], Figures = FineTuningFigures.AccuracyAgainstParameters(runs), Details = FineTuningRuns.ProtocolDetails(FineTuningRuns.Protocol(inputs)) + "\n" + FineTuningFigures.Table(runs) };
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

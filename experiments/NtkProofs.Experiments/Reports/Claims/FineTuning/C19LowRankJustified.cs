@@ -45,7 +45,7 @@ public sealed class C19LowRankJustified : IClaim
     public const double EnergyThreshold = 0.90;
 
     /// <summary>The rule.</summary>
-    public static readonly string Rule = F($"spectral: trained full Z is concentrated if the median over runs, layers and heads of the top-{LowRank} share of ||Z||_F^2 is >= {EnergyThreshold:G} (effective rank = exp(entropy of sigma / sum sigma) reported; Z(P) of learned prefixes reported too, rank <= m); accuracy: per task, feature and s <= {LowRank}, low-rank minus full Z with 95% paired CI of the crossed seeds x test-examples design (variance components by the method of moments, Student t with Satterthwaite df), competitive if CI low > -{FineTuningCriteria.MarginPoints:G} point, inferior if CI high < -{FineTuningCriteria.MarginPoints:G}, undecided otherwise or with < {FineTuningCriteria.MinimumSeeds} seeds. Supported if some s <= {LowRank} is competitive and trained Z is concentrated; supported with caveat if some s <= {LowRank} is competitive but trained Z is not concentrated (low rank works without a low-rank trained Z); not supported if every s <= {LowRank} compared is inferior; else inconclusive (no trained-Z spectrum, or no decided comparison), saying what would decide");
+    public static readonly string Rule = F($"spectral: trained full Z is concentrated if the median over runs, layers and heads of the top-{LowRank} share of ||Z||_F^2 is >= {EnergyThreshold:G} (effective rank = exp(entropy of sigma / sum sigma) reported; Z(P) of learned prefixes reported too, rank <= m); accuracy: per task, feature and s <= {LowRank}, low-rank minus full Z with 95% paired CI of the crossed seeds x test-examples design (variance components by the method of moments, Student t with Satterthwaite df), competitive if CI low > -{FineTuningCriteria.MarginPoints:G} point, inferior if CI high < -{FineTuningCriteria.MarginPoints:G}, undecided otherwise or with < {FineTuningCriteria.MinimumSeeds} seeds ({RateTuning.Rule}). Supported if some s <= {LowRank} is competitive and trained Z is concentrated; supported with caveat if some s <= {LowRank} is competitive but trained Z is not concentrated (low rank works without a low-rank trained Z); not supported if every s <= {LowRank} compared is inferior; else inconclusive (no trained-Z spectrum, or no decided comparison), saying what would decide");
 
     /// <summary>The command that decides the row.</summary>
     public const string DecisiveCommand = "./ntkproofs sweep finetune-protocol --config experiments/configs/decisive/finetune-protocol.json --out reports/decisive/finetune-protocol --resume (s in {1, 2, 4, 8, 16, full} with >= 5 seeds and spectra; committed lines are read by every report)";
@@ -96,8 +96,10 @@ public sealed class C19LowRankJustified : IClaim
                 continue;
             }
 
-            var outcome = p.Seeds < FineTuningCriteria.MinimumSeeds ? NonInferiorityOutcome.Inconclusive : NonInferiority.Decide(p.Difference, FineTuningCriteria.MarginPoints);
-            numbers.Add(F($"{label}: {p.Difference.Estimate:+0.0;-0.0;0.0} points [{p.Difference.Low:F1}, {p.Difference.High:F1}] ({p.Seeds} seeds x {p.Examples} test): {outcome}"));
+            var byCi = p.Seeds < FineTuningCriteria.MinimumSeeds ? NonInferiorityOutcome.Inconclusive : NonInferiority.Decide(p.Difference, FineTuningCriteria.MarginPoints);
+            var notes = new List<string>();
+            var outcome = RateTuning.Gate(byCi, [(F($"{c.Task} s = {c.Rank}"), c.LowRankTuning), (F($"{c.Task} full Z"), c.FullTuning)], notes, deciders);
+            numbers.Add(F($"{label}: {p.Difference.Estimate:+0.0;-0.0;0.0} points [{p.Difference.Low:F1}, {p.Difference.High:F1}] ({p.Seeds} seeds x {p.Examples} test): {outcome}{(outcome != byCi ? F($" (by the CI alone: {byCi})") : string.Empty)}{(notes.Count > 0 ? " [" + string.Join("; ", notes) + "]" : string.Empty)}"));
             competitive += outcome == NonInferiorityOutcome.Competitive ? 1 : 0;
             inferior += outcome == NonInferiorityOutcome.Inferior ? 1 : 0;
             decided += outcome == NonInferiorityOutcome.Inconclusive ? 0 : 1;
@@ -106,7 +108,7 @@ public sealed class C19LowRankJustified : IClaim
                 against.Add(F($"{label}: {-p.Difference.Estimate:F1} points below full Z"));
             }
 
-            if (outcome == NonInferiorityOutcome.Inconclusive)
+            if (byCi == NonInferiorityOutcome.Inconclusive)
             {
                 deciders.Add(PairedDecider.Text(label, p, FineTuningCriteria.MarginPoints));
             }
@@ -143,7 +145,8 @@ public sealed class C19LowRankJustified : IClaim
 
     /// <summary>Builds the evidence: spectra pooled per (source, task, settings, feature), accuracy comparisons as C9.</summary>
     /// <param name="runs">The runs.</param>
-    public static C19Evidence Gather(IReadOnlyList<FinetuneRun> runs)
+    /// <param name="tuning">The learning-rate tuning of the protocol points (<see cref="RateTuning.Of"/>); null: none known.</param>
+    public static C19Evidence Gather(IReadOnlyList<FinetuneRun> runs, IReadOnlyDictionary<string, RateTuning>? tuning = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
         var spectra = runs.Where(r => r.ZSpectra.Length > 0)
@@ -155,7 +158,7 @@ public sealed class C19LowRankJustified : IClaim
                 Median(g.Select(x => x.Z.EffectiveRank)),
                 [.. C19Spectra.Ranks.Select(s => Median(g.Select(x => x.Z.EnergyFraction(s))))]))
             .ToList();
-        return new C19Evidence(spectra, C9LowRankZ.Gather(runs).Comparisons);
+        return new C19Evidence(spectra, C9LowRankZ.Gather(runs, tuning).Comparisons);
     }
 
     /// <inheritdoc />
@@ -167,7 +170,7 @@ public sealed class C19LowRankJustified : IClaim
             return ClaimResult.NotRun(Rule, "no fine-tuning sweep ran in this profile; decide with " + DecisiveCommand);
         }
 
-        return Decide(Gather(FineTuningRuns.WithAblations(inputs))) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)] };
+        return Decide(Gather(FineTuningRuns.WithAblations(inputs), FineTuningRuns.Tuning(inputs))) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)] };
     }
 
     private static double Median(IEnumerable<double> values)

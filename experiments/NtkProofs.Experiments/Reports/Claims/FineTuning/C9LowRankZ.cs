@@ -11,7 +11,14 @@ namespace NtkProofs.Experiments.Reports.Claims.FineTuning;
 /// <param name="Feature">The feature map.</param>
 /// <param name="Rank">s of Z = Z_A Z_B.</param>
 /// <param name="Comparison">Paired comparison of low-rank minus full Z (points), or null when no seed pairs (no stored per-example correctness).</param>
-public sealed record C9Comparison(string Task, string Feature, long Rank, PairedComparison? Comparison);
+public sealed record C9Comparison(string Task, string Feature, long Rank, PairedComparison? Comparison)
+{
+    /// <summary>The low-rank configuration's learning-rate tuning (<see cref="RateTuning.Rule"/>).</summary>
+    public RateTuning LowRankTuning { get; init; } = RateTuning.None;
+
+    /// <summary>The full-Z configuration's learning-rate tuning.</summary>
+    public RateTuning FullTuning { get; init; } = RateTuning.None;
+}
 
 /// <summary>Evidence of C9.</summary>
 /// <param name="Comparisons">One per (task, feature, s).</param>
@@ -21,7 +28,7 @@ public sealed record C9Evidence(IReadOnlyList<C9Comparison> Comparisons);
 public sealed class C9LowRankZ : IClaim
 {
     /// <summary>The rule.</summary>
-    public static readonly string Rule = F($"per task, feature map and s: accuracy of low-rank Z minus full Z on the shared test set, 95% paired CI of the crossed seeds x test-examples design (variance components by the method of moments, Student t with Satterthwaite df) (McNemar per seed); competitive if CI low > -{FineTuningCriteria.MarginPoints:G} point (margin fixed in advance), inferior if CI high < -{FineTuningCriteria.MarginPoints:G}, else undecided; a comparison with fewer than {FineTuningCriteria.MinimumSeeds} paired seeds is undecided whatever its CI. Supported if every s is competitive; not supported if every s is inferior; else inconclusive (with the projected CI half-width at {FineTuningCriteria.TargetSeeds} seeds)");
+    public static readonly string Rule = F($"per task, feature map and s: accuracy of low-rank Z minus full Z on the shared test set, 95% paired CI of the crossed seeds x test-examples design (variance components by the method of moments, Student t with Satterthwaite df) (McNemar per seed); competitive if CI low > -{FineTuningCriteria.MarginPoints:G} point (margin fixed in advance), inferior if CI high < -{FineTuningCriteria.MarginPoints:G}, else undecided; a comparison with fewer than {FineTuningCriteria.MinimumSeeds} paired seeds is undecided whatever its CI; {RateTuning.Rule}. Supported if every s is competitive; not supported if every s is inferior; else inconclusive (with the projected CI half-width at {FineTuningCriteria.TargetSeeds} seeds)");
 
     /// <inheritdoc />
     public string Id => "C9";
@@ -56,16 +63,20 @@ public sealed class C9LowRankZ : IClaim
                 continue;
             }
 
-            var outcome = p.Seeds < FineTuningCriteria.MinimumSeeds ? NonInferiorityOutcome.Inconclusive : NonInferiority.Decide(p.Difference, FineTuningCriteria.MarginPoints);
+            var byCi = p.Seeds < FineTuningCriteria.MinimumSeeds ? NonInferiorityOutcome.Inconclusive : NonInferiority.Decide(p.Difference, FineTuningCriteria.MarginPoints);
+            var notes = new List<string>();
+            var tuningDeciders = new List<string>();
+            var outcome = RateTuning.Gate(byCi, [(F($"{c.Task} s = {c.Rank}"), c.LowRankTuning), (F($"{c.Task} full Z"), c.FullTuning)], notes, tuningDeciders);
             competitive += outcome == NonInferiorityOutcome.Competitive ? 1 : 0;
             inferior += outcome == NonInferiorityOutcome.Inferior ? 1 : 0;
-            numbers.Add(F($"{label}: {p.Difference.Estimate:+0.0;-0.0;0.0} points [{p.Difference.Low:F1}, {p.Difference.High:F1}] ({p.AccuracyA:F1} vs {p.AccuracyB:F1}, {p.Seeds} seeds x {p.Examples} test, McNemar p {string.Join(", ", p.McNemarP.Select(x => x.ToString("G2", CultureInfo.InvariantCulture)))}): {outcome}"));
+            numbers.Add(F($"{label}: {p.Difference.Estimate:+0.0;-0.0;0.0} points [{p.Difference.Low:F1}, {p.Difference.High:F1}] ({p.AccuracyA:F1} vs {p.AccuracyB:F1}, {p.Seeds} seeds x {p.Examples} test, McNemar p {string.Join(", ", p.McNemarP.Select(x => x.ToString("G2", CultureInfo.InvariantCulture)))}): {outcome}{(outcome != byCi ? F($" (by the CI alone: {byCi})") : string.Empty)}{(notes.Count > 0 ? " [" + string.Join("; ", notes) + "]" : string.Empty)}"));
+            deciders.AddRange(tuningDeciders);
             if (p.Difference.Estimate < 0)
             {
                 against.Add(F($"{label}: low-rank {-p.Difference.Estimate:F1} points below full Z"));
             }
 
-            if (outcome == NonInferiorityOutcome.Inconclusive)
+            if (byCi == NonInferiorityOutcome.Inconclusive)
             {
                 deciders.Add(PairedDecider.Text(label, p, FineTuningCriteria.MarginPoints));
             }
@@ -80,9 +91,11 @@ public sealed class C9LowRankZ : IClaim
 
     /// <summary>Builds the evidence from fine-tuning runs: every NTK s &gt; 0 against full Z with the same task, feature and schedule.</summary>
     /// <param name="runs">The runs.</param>
-    public static C9Evidence Gather(IReadOnlyList<FinetuneRun> runs)
+    /// <param name="tuning">The learning-rate tuning of the protocol points (<see cref="RateTuning.Of"/>); null: none known.</param>
+    public static C9Evidence Gather(IReadOnlyList<FinetuneRun> runs, IReadOnlyDictionary<string, RateTuning>? tuning = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        tuning ??= new Dictionary<string, RateTuning>();
         var ntk = runs.Where(r => r.Method == NtkAttentionAdapterConfig.MethodName).ToList();
         var list = new List<C9Comparison>();
         foreach (var g in ntk.GroupBy(r => (r.Task, r.Feature, r.Schedule)).OrderBy(g => g.Key.Task, StringComparer.Ordinal).ThenBy(g => g.Key.Feature, StringComparer.Ordinal))
@@ -95,7 +108,7 @@ public sealed class C9LowRankZ : IClaim
 
             foreach (var s in g.Where(r => r.NtkRank > 0).GroupBy(r => r.NtkRank).OrderBy(s => s.Key))
             {
-                list.Add(new C9Comparison(g.Key.Task, g.Key.Feature, s.Key, PairedRuns.Compare(s, full)));
+                list.Add(new C9Comparison(g.Key.Task, g.Key.Feature, s.Key, PairedRuns.Compare(s, full)) { LowRankTuning = RateTuning.For(tuning, s.First()), FullTuning = RateTuning.For(tuning, full[0]) });
             }
         }
 
@@ -112,7 +125,7 @@ public sealed class C9LowRankZ : IClaim
         }
 
         var runs = FineTuningRuns.Of(inputs);
-        return Decide(Gather(runs)) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)], Figures = FineTuningFigures.AccuracyAgainstParameters(runs), Details = FineTuningFigures.Table(runs) };
+        return Decide(Gather(runs, FineTuningRuns.Tuning(inputs))) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)], Figures = FineTuningFigures.AccuracyAgainstParameters(runs), Details = FineTuningFigures.Table(runs) };
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

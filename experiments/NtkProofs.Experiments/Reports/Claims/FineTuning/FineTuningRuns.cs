@@ -55,6 +55,18 @@ public static class FineTuningRuns
         ];
     }
 
+    /// <summary>The grid-edge extension points (empty when that config did not run).</summary>
+    /// <param name="inputs">The claim inputs.</param>
+    public static IReadOnlyList<FinetuneSearchExtensionRecord> Extensions(ClaimInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [.. (inputs.Results<FinetuneSearchExtensionRecord>(FineTuningCriteria.ExtensionConfig) ?? []).Select(r => r.Result)];
+    }
+
+    /// <summary>The learning-rate tuning of every protocol point (<see cref="RateTuning.Of"/>).</summary>
+    /// <param name="inputs">The claim inputs.</param>
+    public static IReadOnlyDictionary<string, RateTuning> Tuning(ClaimInputs inputs) => RateTuning.Of(Protocol(inputs), Extensions(inputs));
+
     /// <summary>The protocol points (empty when the protocol config did not run).</summary>
     /// <param name="inputs">The claim inputs.</param>
     public static IReadOnlyList<FinetuneProtocolRecord> Protocol(ClaimInputs inputs)
