@@ -80,9 +80,11 @@ public static class FineTuningRuns
     /// not run, saying so) and, per point, the learning-rate search and what it chose.
     /// </summary>
     /// <param name="protocol">The protocol points.</param>
-    public static string ProtocolDetails(IReadOnlyList<FinetuneProtocolRecord> protocol)
+    /// <param name="extensions">The grid-edge extension points (<see cref="RateTuning"/>).</param>
+    public static string ProtocolDetails(IReadOnlyList<FinetuneProtocolRecord> protocol, IReadOnlyList<FinetuneSearchExtensionRecord>? extensions = null)
     {
         ArgumentNullException.ThrowIfNull(protocol);
+        extensions ??= [];
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         if (protocol.Count == 0)
@@ -92,7 +94,8 @@ public static class FineTuningRuns
             return text.ToString();
         }
 
-        text.AppendLine("**Protocol (issue 10, fixed in advance):** " + protocol[0].Protocol);
+        // Lines written before the paired CI became the crossed-design interval name the bootstrap it replaced.
+        text.AppendLine("**Protocol (issue 10, fixed in advance):** " + protocol[0].Protocol.Replace("(McNemar, paired bootstrap CI)", "(McNemar; CIs of the crossed seeds x test-examples design)", StringComparison.Ordinal));
         text.AppendLine();
         text.AppendLine("| task | method | learning rates tried (validation accuracy) | chosen | seeds | test n | SE <= 1.5 pts | steps | s / step | hours |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
@@ -102,12 +105,20 @@ public static class FineTuningRuns
             text.AppendLine(string.Create(inv, $"| {p.Task} | {FinetuneRun.FamilyName(p.Method)} {p.Settings} | {tried} | {p.ChosenLearningRate:G3}{(p.ChosenAtGridEdge ? " (grid edge)" : string.Empty)} | {p.Runs.Count} | {p.TestExamples} | {(p.TestStandardErrorMet ? "yes" : "no")} | {p.TotalSteps} | {p.SecondsPerStep:F3} | {p.TotalSeconds / 3600:F2} |"));
         }
 
+        var tuning = RateTuning.Of(protocol, extensions);
+        var edges = protocol.Where(p => p.ChosenAtGridEdge).ToList();
+        if (edges.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine(string.Create(inv, $"Grid-edge check ({edges.Count} point(s) chose an edge rate; `{RateTuning.Command}`): ") + string.Join("; ", edges.Select(p => string.Create(inv, $"{p.Task} {FinetuneRun.FamilyName(p.Method)} {p.Settings}: {tuning[RateTuning.Key(p.Task, p.Method, p.Settings)].Text}"))) + ".");
+        }
+
         // The compute spent (issue 10 asks for it): every run of every point, search and seeds, as measured by the runs.
         double hours = protocol.Sum(p => p.TotalSeconds) / 3600;
         long steps = protocol.Sum(p => p.TotalSteps);
         int resumed = protocol.Sum(p => p.StoredRuns.Count);
         text.AppendLine();
-        text.AppendLine(string.Create(inv, $"Compute: {protocol.Count} protocol point(s), {protocol.Sum(p => p.Search.Count + p.Runs.Count)} training runs, {steps:N0} optimizer steps, {hours:F2} hours of training wall-clock (sum over runs; each point ran as one process on the machine of its commit){(resumed > 0 ? $"; {resumed} run(s) were read from stored parts of an interrupted point (the record's `stored_runs` names the commit of each)" : string.Empty)}."));
+        text.AppendLine(string.Create(inv, $"Compute: {protocol.Count} protocol point(s), {protocol.Sum(p => p.Search.Count + p.Runs.Count)} training runs, {steps:N0} optimizer steps, {hours:F2} hours of training wall-clock (sum over runs; each point ran as one process on the machine of its commit){(resumed > 0 ? $"; {resumed} run(s) were read from stored parts of an interrupted point (the record's `stored_runs` names the commit of each)" : string.Empty)}{(extensions.Count > 0 ? $"; grid-edge check: {extensions.Sum(e => e.Search.Count)} search run(s), {extensions.Sum(e => e.TotalSeconds) / 3600:F2} hours" : string.Empty)}."));
         return text.ToString();
     }
 }
