@@ -150,7 +150,9 @@ public sealed class FinetuneProtocolExperimentTests
         var config = SweepConfig.Load(Path.Combine(NtkProofs.Experiments.Cli.RepositoryPaths.Root(), "experiments", "configs", "decisive", "finetune-protocol.json"));
         var plan = config.Plan();
         Assert.IsType<FinetuneProtocolExperiment>(config.Experiment);
-        Assert.Equal(45, plan.Points.Count); // 3 tasks x 15 configurations
+        Assert.Equal(48, plan.Points.Count); // 3 tasks x 16 configurations
+        Assert.Equal([1, 10, 100, 1000], plan.Points.Where(p => p.Point.Text("method") == "prefix").Select(p => p.Point.Int("prefix_length")).Distinct().Order()); // C18's real half
+        Assert.All(plan.Points.Skip(45), p => Assert.Equal(1000, p.Point.Int("prefix_length"))); // appended last: the committed indices keep their points
         Assert.Equal(["polarity", "spam", "uncertainty"], plan.Points.Select(p => p.Point.Text("task")).Distinct().Order(StringComparer.Ordinal));
         Assert.All(plan.Points, p => Assert.Equal(5, p.Point.Int("seeds")));
         Assert.All(plan.Points, p => Assert.Equal(string.Empty, p.Point.Text("lr_grid")));
