@@ -200,12 +200,12 @@ public sealed class FinetuneProtocolExperimentTests
         Assert.Contains("| polarity | NTK-Attention elu1, s = 4 | 0.0001 (70.0), 0.001 (80.0), 0.01 (75.0) | 0.001 | 0 | 1120 | yes | 4950 | 0.324 | 0.71 |", ran, StringComparison.Ordinal);
         Assert.Contains("Compute: 1 protocol point(s), 3 training runs, 4,950 optimizer steps, 0.71 hours", ran, StringComparison.Ordinal);
         Assert.DoesNotContain("stored parts", ran, StringComparison.Ordinal);
-        Assert.DoesNotContain("Grid-edge check", ran, StringComparison.Ordinal);
+        Assert.DoesNotContain("Learning-rate tuning", ran, StringComparison.Ordinal);
 
         // An edge choice is listed with what the grid-edge extension found beyond it.
-        var edge = record with { Task = "spam", ChosenLearningRate = 1e-2, ChosenAtGridEdge = true, Protocol = "x (McNemar, paired bootstrap CI)." };
+        var edge = record with { Task = "spam", Search = [new(1e-4, 100, 0.7, 0.5, 300), new(1e-3, 100, 0.72, 0.4, 500), new(1e-2, 100, 0.75, 0.45, 200)], ChosenLearningRate = 1e-2, ChosenAtGridEdge = true, Protocol = "x (McNemar, paired bootstrap CI)." };
         string unchecked_ = FineTuningRuns.ProtocolDetails([edge]);
-        Assert.Contains("Grid-edge check (1 point(s) chose an edge rate;", unchecked_, StringComparison.Ordinal);
+        Assert.Contains("Learning-rate tuning (1 configuration(s) chose a rate at a grid edge;", unchecked_, StringComparison.Ordinal);
         Assert.Contains("spam NTK-Attention elu1, s = 4: rate 0.01 at the grid edge, not checked beyond it", unchecked_, StringComparison.Ordinal);
         Assert.Contains("(McNemar; CIs of the crossed seeds x test-examples design)", unchecked_, StringComparison.Ordinal);
         string checkedText = FineTuningRuns.ProtocolDetails([edge], [new FinetuneSearchExtensionRecord("spam", "ntk", "elu1, s = 4", [new(0.1, 100, 0.70, 0.6, 100)]) { TotalSeconds = 360 }]);

@@ -70,4 +70,21 @@ public sealed class FinetuneSearchExtensionExperimentTests
             Assert.All(FinetuneSearchExtensionExperiment.ParseRates(p.Text("rates")), r => Assert.True(r > 0.01)); // beyond the protocol's top rate 1e-2 for NTK-Attention
         }
     }
+
+    [Fact]
+    public void The_widened_grid_config_repeats_decisive_points_with_the_grid_moved_up_a_decade()
+    {
+        string folder = Path.Combine(NtkProofs.Experiments.Cli.RepositoryPaths.Root(), "experiments", "configs", "decisive");
+        var wide = SweepConfig.Load(Path.Combine(folder, "finetune-protocol-wide.json"));
+        Assert.IsType<FinetuneProtocolExperiment>(wide.Experiment);
+        var protocolPoints = SweepConfig.Load(Path.Combine(folder, "finetune-protocol.json")).Plan().Points.Select(p => p.Point).ToList();
+        var points = wide.Plan().Points.Select(p => p.Point).ToList();
+        Assert.NotEmpty(points);
+        foreach (var p in points)
+        {
+            var own = p.ToJson();
+            Assert.Single(protocolPoints, q => own.Where(kv => kv.Key != "lr_grid").All(kv => JsonNode.DeepEquals(kv.Value, q.ToJson()[kv.Key])));
+            Assert.Equal([0.01, 0.1, 1.0], NtkProofs.FineTuning.LearningRateSearch.ParseGrid(p.Text("lr_grid"))); // starts at the decisive grid's top (1e-2 for NTK-Attention)
+        }
+    }
 }

@@ -143,7 +143,7 @@ public sealed class C10NtkCompetitive : IClaim
         }
 
         var runs = FineTuningRuns.Of(inputs);
-        return Decide(Gather(runs, FineTuningRuns.Tuning(inputs))) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)], Figures = FineTuningFigures.AccuracyAgainstParameters(runs), Details = FineTuningRuns.ProtocolDetails(FineTuningRuns.Protocol(inputs), FineTuningRuns.Extensions(inputs)) + "\n" + FineTuningFigures.Table(runs) };
+        return Decide(Gather(runs, FineTuningRuns.Tuning(inputs))) with { Commands = [.. Configs.Where(inputs.Ran).Select(inputs.Command)], Figures = FineTuningFigures.AccuracyAgainstParameters(runs), Details = FineTuningRuns.ProtocolDetails(FineTuningRuns.ProtocolPoints(inputs), FineTuningRuns.Extensions(inputs)) + "\n" + FineTuningFigures.Table(runs) };
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

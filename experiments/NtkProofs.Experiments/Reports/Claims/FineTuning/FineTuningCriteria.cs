@@ -24,6 +24,9 @@ public static class FineTuningCriteria
     /// <summary>Config of issue 10's protocol (every method, learning rates searched on validation, 5 seeds; profile <c>decisive</c>).</summary>
     public const string ProtocolConfig = "finetune-protocol";
 
+    /// <summary>Config of protocol points with widened learning-rate grids for configurations under-tuned on the decisive grid (profile <c>decisive</c>).</summary>
+    public const string ProtocolWideConfig = "finetune-protocol-wide";
+
     /// <summary>Config of the protocol's grid-edge check (validation-only search one step beyond an edge-chosen rate; profile <c>decisive</c>).</summary>
     public const string ExtensionConfig = "finetune-lr-extension";
 
@@ -37,8 +40,8 @@ public static class FineTuningCriteria
     public const string ConversionConfig = "prefix-to-ntk";
 
     /// <summary>Every fine-tuning config C19 and C20 read (those of C9-C11 and the ablations).</summary>
-    public static IReadOnlyList<string> AblationConfigs { get; } = [BaselineConfig, NtkConfig, ProtocolConfig, ExtensionConfig, AblationConfig, LearningRateConfig, ConversionConfig];
+    public static IReadOnlyList<string> AblationConfigs { get; } = [BaselineConfig, NtkConfig, ProtocolConfig, ProtocolWideConfig, ExtensionConfig, AblationConfig, LearningRateConfig, ConversionConfig];
 
     /// <summary>Every fine-tuning config the claims read.</summary>
-    public static IReadOnlyList<string> Configs { get; } = [BaselineConfig, NtkConfig, ProtocolConfig, ExtensionConfig];
+    public static IReadOnlyList<string> Configs { get; } = [BaselineConfig, NtkConfig, ProtocolConfig, ProtocolWideConfig, ExtensionConfig];
 }

@@ -65,15 +65,26 @@ public static class FineTuningRuns
 
     /// <summary>The learning-rate tuning of every protocol point (<see cref="RateTuning.Of"/>).</summary>
     /// <param name="inputs">The claim inputs.</param>
-    public static IReadOnlyDictionary<string, RateTuning> Tuning(ClaimInputs inputs) => RateTuning.Of(Protocol(inputs), Extensions(inputs));
+    public static IReadOnlyDictionary<string, RateTuning> Tuning(ClaimInputs inputs) => RateTuning.Of(ProtocolPoints(inputs), Extensions(inputs));
 
-    /// <summary>The protocol points (empty when the protocol config did not run).</summary>
+    /// <summary>
+    /// Every protocol point (the decisive grid and the widened grids; empty when neither ran). Where a configuration has
+    /// several, <see cref="Protocol"/> keeps one.
+    /// </summary>
     /// <param name="inputs">The claim inputs.</param>
-    public static IReadOnlyList<FinetuneProtocolRecord> Protocol(ClaimInputs inputs)
+    public static IReadOnlyList<FinetuneProtocolRecord> ProtocolPoints(ClaimInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return [.. (inputs.Results<FinetuneProtocolRecord>(FineTuningCriteria.ProtocolConfig) ?? []).Select(r => r.Result)];
+        return
+        [
+            .. (inputs.Results<FinetuneProtocolRecord>(FineTuningCriteria.ProtocolConfig) ?? []).Select(r => r.Result),
+            .. (inputs.Results<FinetuneProtocolRecord>(FineTuningCriteria.ProtocolWideConfig) ?? []).Select(r => r.Result),
+        ];
     }
+
+    /// <summary>The protocol points, one per configuration (<see cref="RateTuning.Tuned"/>; empty when the protocol configs did not run).</summary>
+    /// <param name="inputs">The claim inputs.</param>
+    public static IReadOnlyList<FinetuneProtocolRecord> Protocol(ClaimInputs inputs) => RateTuning.Tuned(ProtocolPoints(inputs));
 
     /// <summary>
     /// The protocol section of C10's details: the protocol text (from the records, or the default settings when it did
@@ -106,11 +117,11 @@ public static class FineTuningRuns
         }
 
         var tuning = RateTuning.Of(protocol, extensions);
-        var edges = protocol.Where(p => p.ChosenAtGridEdge).ToList();
-        if (edges.Count > 0)
+        var flagged = RateTuning.Tuned(protocol).Select(p => (Point: p, Tuning: tuning[RateTuning.Key(p.Task, p.Method, p.Settings)])).Where(x => x.Tuning.Status != RateTuningStatus.Interior).ToList();
+        if (flagged.Count > 0)
         {
             text.AppendLine();
-            text.AppendLine(string.Create(inv, $"Grid-edge check ({edges.Count} point(s) chose an edge rate; `{RateTuning.Command}`): ") + string.Join("; ", edges.Select(p => string.Create(inv, $"{p.Task} {FinetuneRun.FamilyName(p.Method)} {p.Settings}: {tuning[RateTuning.Key(p.Task, p.Method, p.Settings)].Text}"))) + ".");
+            text.AppendLine(string.Create(inv, $"Learning-rate tuning ({flagged.Count} configuration(s) chose a rate at a grid edge; grid-edge check `{RateTuning.Command}`, widened grids `{RateTuning.WideCommand}`): ") + string.Join("; ", flagged.Select(x => string.Create(inv, $"{x.Point.Task} {FinetuneRun.FamilyName(x.Point.Method)} {x.Point.Settings}: {x.Tuning.Text}"))) + ".");
         }
 
         // The compute spent (issue 10 asks for it): every run of every point, search and seeds, as measured by the runs.

@@ -43,7 +43,7 @@ public sealed class C18PrefixLengthScaling : IClaim
         "inconclusive otherwise, saying what is missing (the real half without runs is 'not run')";
 
     /// <summary>The fine-tuning configs the real half reads.</summary>
-    public static IReadOnlyList<string> FineTuningConfigs { get; } = [FineTuningCriteria.BaselineConfig, FineTuningCriteria.ProtocolConfig];
+    public static IReadOnlyList<string> FineTuningConfigs { get; } = [FineTuningCriteria.BaselineConfig, FineTuningCriteria.ProtocolConfig, FineTuningCriteria.ProtocolWideConfig];
 
     /// <inheritdoc />
     public string Id => "C18";

@@ -18,8 +18,8 @@ public class RateTuningTests
     public void Every_state_is_reached_from_the_search_and_its_extension()
     {
         var map = RateTuning.Of(
-            [Point("inside", 1e-3, false), Point("unchecked", 1e-2, true), Point("confirmed", 1e-2, true), Point("under", 1e-2, true), Point("wrongside", 1e-2, true)],
-            [Beyond("confirmed", 0.1, 0.70), Beyond("under", 0.1, 0.75), Beyond("wrongside", 1e-5, 0.90)]);
+            [Point("inside", 1e-3, false) with { Search = [new(1e-4, 100, 0.60, 0.7, 100), new(1e-3, 100, 0.72, 0.5, 300), new(1e-2, 100, 0.66, 0.6, 400)] }, Point("unchecked", 1e-2, true), Point("confirmed", 1e-2, true), Point("under", 1e-2, true), Point("wrongside", 1e-2, true)],
+            [Beyond("confirmed", 0.1, 0.70), Beyond("under", 0.1, 0.75), Beyond("wrongside", 1e-5, 0.50)]);
         Assert.Equal(RateTuningStatus.Interior, map[RateTuning.Key("inside", "ntk", "elu1, full Z")].Status);
         Assert.Equal(RateTuningStatus.EdgeUnchecked, map[RateTuning.Key("unchecked", "ntk", "elu1, full Z")].Status);
         var confirmed = map[RateTuning.Key("confirmed", "ntk", "elu1, full Z")];
@@ -31,7 +31,7 @@ public class RateTuningTests
         Assert.False(under.Decidable);
         Assert.Contains("seeds at 0.1", under.Decider("x"), StringComparison.Ordinal);
 
-        // A rate below the grid says nothing about an edge chosen at the top.
+        // A rate below the grid (that lost) says nothing about an edge chosen at the top.
         Assert.Equal(RateTuningStatus.EdgeUnchecked, map[RateTuning.Key("wrongside", "ntk", "elu1, full Z")].Status);
         Assert.Contains("finetune-lr-extension", map[RateTuning.Key("unchecked", "ntk", "elu1, full Z")].Decider("x"), StringComparison.Ordinal);
     }
@@ -79,5 +79,28 @@ public class RateTuningTests
         var r = C9LowRankZ.Decide(new C9Evidence([under]));
         Assert.Equal(Verdict.Inconclusive, r.Verdict);
         Assert.Contains("seeds at 0.1", r.Decider, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_widened_grid_supersedes_the_decisive_point_when_its_choice_wins_on_the_union_of_searches()
+    {
+        var original = Point("uncertainty", 1e-2, true);
+        var wide = new FinetuneProtocolRecord("uncertainty", "ntk", "elu1, full Z", [new(1e-2, 100, 0.72, 0.5, 400), new(1e-1, 100, 0.76, 0.45, 500), new(1, 100, 0.50, 0.69, 50)], 1e-1, false, [], 0.38, 1140, true, "P");
+        var tuned = RateTuning.Tuned([original, wide, Point("spam", 1e-3, false)]);
+        Assert.Equal(2, tuned.Count);
+        Assert.Same(wide, tuned.Single(p => p.Task == "uncertainty"));
+        var map = RateTuning.Of([original, wide], []);
+        Assert.Equal(RateTuningStatus.Interior, map[RateTuning.Key("uncertainty", "ntk", "elu1, full Z")].Status);
+
+        // The widened grid chose its top edge: unchecked until the extension tries beyond it; an extension that wins there
+        // makes it under-tuned.
+        var wideEdge = wide with { Search = [new(1e-2, 100, 0.72, 0.5, 400), new(1e-1, 100, 0.74, 0.45, 500), new(1, 100, 0.76, 0.4, 50)], ChosenLearningRate = 1, ChosenAtGridEdge = true };
+        Assert.Equal(RateTuningStatus.EdgeUnchecked, RateTuning.Of([original, wideEdge], [])[RateTuning.Key("uncertainty", "ntk", "elu1, full Z")].Status);
+        Assert.Equal(RateTuningStatus.UnderTuned, RateTuning.Of([original, wideEdge], [Beyond("uncertainty", 10, 0.8)])[RateTuning.Key("uncertainty", "ntk", "elu1, full Z")].Status);
+
+        // The decisive point alone, with the extension beyond its edge winning: under-tuned, and the decider names the widened grid.
+        var under = RateTuning.Of([original], [Beyond("uncertainty", 0.1, 0.7633)])[RateTuning.Key("uncertainty", "ntk", "elu1, full Z")];
+        Assert.Equal(RateTuningStatus.UnderTuned, under.Status);
+        Assert.Contains("finetune-protocol-wide", under.Decider("x"), StringComparison.Ordinal);
     }
 }
