@@ -241,7 +241,20 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
         string dir = Path.Combine(Path.GetTempPath(), "ntkproofs-protocol-" + Guid.NewGuid().ToString("N")[..12]);
         try
         {
-            var result = FineTuneRunner.Run(config, dir, progress, examples: examples, encoder: inner.Encoder, placement: context.Placement);
+            FineTuneResult result;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            try
+            {
+                result = FineTuneRunner.Run(config, dir, progress, examples: examples, encoder: inner.Encoder, placement: context.Placement);
+            }
+            catch (TrainingDivergedException e) when (!config.EvaluateTest)
+            {
+                // A search rate too high for the method is a losing trial, not a failed point: validation accuracy 0 (below
+                // chance, so it is never chosen while any rate trained) and the largest finite loss; its step is kept.
+                context.Status?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"run {index} (search lr {config.LearningRate:G3}): diverged at step {e.Step}; recorded as validation accuracy 0"));
+                return new ProtocolRunPart(index, config.LearningRate, config.Seed, false, new ProtocolRunSummary(0, double.MaxValue, e.Step, false), null, clock.Elapsed.TotalSeconds, e.Step, [], config.ToJson());
+            }
+
             var summary = new ProtocolRunSummary(result.Validation.Accuracy, result.Validation.Loss, result.SelectedStep, result.Test.Count != 0);
             FinetuneRun? run = null;
             if (config.EvaluateTest)

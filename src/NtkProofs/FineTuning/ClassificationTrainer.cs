@@ -138,7 +138,7 @@ public sealed class ClassificationTrainer : IDisposable
         clock.Stop();
         if (!double.IsFinite(loss))
         {
-            throw new InvalidOperationException($"the training loss is {loss} at step {step}; lower the learning rate");
+            throw new TrainingDivergedException(step, loss);
         }
 
         return new StepRecord(step, loss, clock.Elapsed.TotalSeconds, rss, MemoryProbe.LiveTensorCount);

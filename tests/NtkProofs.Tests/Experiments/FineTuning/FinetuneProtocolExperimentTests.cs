@@ -52,6 +52,20 @@ public sealed class FinetuneProtocolExperimentTests
         Assert.Equal(json.ToJsonString(), ResultJson.Write(ResultJson.Read<FinetuneProtocolRecord>(json)).ToJsonString());
     }
 
+    [Fact]
+    public void A_search_rate_that_diverges_is_a_losing_trial_and_the_point_completes()
+    {
+        // 1e37: AdamW moves every weight by about 1e37 at the first step, so the next forward overflows to a NaN loss.
+        var point = Point(("method", "lora"), ("rank", 2), ("lr_grid", "1e-3,1e17,1e37"), ("step_cap", 6), ("eval_every", 2), ("patience", 1), ("batch", 8), ("max_length", 12), ("test_fraction", 0.2));
+        var status = new List<string>();
+        var record = Tiny().Measure(point, new ExperimentContext(20240620) { Status = status.Add });
+        var diverged = record.Search.Single(t => t.LearningRate == 1e37);
+        Assert.Equal(0, diverged.ValidationAccuracy);
+        Assert.Contains(status, s => s.StartsWith("run 3 (search lr 1E+37): diverged at step", StringComparison.Ordinal));
+        Assert.NotEqual(1e37, record.ChosenLearningRate);
+        Assert.Equal(5, record.Runs.Count);
+    }
+
     // What training decides (timings, memory and thread counts masked): equal for a resumed and an uninterrupted point.
     private static string Outcome(FinetuneProtocolRecord r) => string.Join(
         "\n",
