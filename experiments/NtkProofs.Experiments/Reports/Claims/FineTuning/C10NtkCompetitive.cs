@@ -96,7 +96,7 @@ public sealed class C10NtkCompetitive : IClaim
         }
 
         var worst = e.Comparisons.Where(c => c.Comparison is not null).MinBy(c => c.Comparison!.Difference.Estimate);
-        string headline = worst is null ? "no paired seeds" : F($"worst: vs {worst.Baseline} ({worst.Task}) {worst.Comparison!.Difference.Estimate:+0.0;-0.0;0.0} pts [{worst.Comparison.Difference.Low:F1}, {worst.Comparison.Difference.High:F1}]");
+        string headline = worst is null ? "no paired seeds" : F($"worst: vs {worst.Baseline} ({worst.Task}) {worst.Comparison!.Difference.Estimate:+0.0;-0.0;0.0} pts [{worst.Comparison.Difference.Low:F1}, {worst.Comparison.Difference.High:F1}]{(worst.NtkTuning.Decidable && worst.BaselineTuning.Decidable ? string.Empty : ", rate not yet tuned")}");
         var verdict = competitiveTasks == tasks.Count ? Verdict.Supported : inferiorTasks == tasks.Count ? Verdict.NotSupported : Verdict.Inconclusive;
         string? decider = verdict == Verdict.Inconclusive
             ? string.Join("; ", deciders.DefaultIfEmpty(F($"mixed: competitive on {competitiveTasks}, inferior to some baseline on {inferiorTasks} of {tasks.Count} tasks")))

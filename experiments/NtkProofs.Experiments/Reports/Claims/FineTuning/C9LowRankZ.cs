@@ -83,7 +83,7 @@ public sealed class C9LowRankZ : IClaim
         }
 
         var worst = e.Comparisons.Where(c => c.Comparison is not null).MinBy(c => c.Comparison!.Difference.Estimate);
-        string headline = worst is null ? "no paired seeds" : F($"worst s = {worst.Rank}: {worst.Comparison!.Difference.Estimate:+0.0;-0.0;0.0} pts [{worst.Comparison.Difference.Low:F1}, {worst.Comparison.Difference.High:F1}]");
+        string headline = worst is null ? "no paired seeds" : F($"worst s = {worst.Rank}: {worst.Comparison!.Difference.Estimate:+0.0;-0.0;0.0} pts [{worst.Comparison.Difference.Low:F1}, {worst.Comparison.Difference.High:F1}]{(worst.LowRankTuning.Decidable && worst.FullTuning.Decidable ? string.Empty : ", rate not yet tuned")}");
         int n = e.Comparisons.Count;
         var verdict = competitive == n ? Verdict.Supported : inferior == n ? Verdict.NotSupported : Verdict.Inconclusive;
         return new ClaimResult(verdict, headline, numbers, Rule, verdict == Verdict.Inconclusive ? string.Join("; ", deciders.DefaultIfEmpty(F($"mixed: competitive at {competitive}, inferior at {inferior} of {n} ranks"))) : null, against);

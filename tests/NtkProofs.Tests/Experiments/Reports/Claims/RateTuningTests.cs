@@ -64,6 +64,7 @@ public class RateTuningTests
         Assert.Equal(Verdict.Inconclusive, r.Verdict);
         Assert.Contains(r.Numbers, x => x.Contains("Inconclusive (by the CI alone: Inferior) [uncertainty NTK: rate 0.01 at the grid edge, not checked beyond it]", StringComparison.Ordinal));
         Assert.Contains("finetune-lr-extension", r.Decider, StringComparison.Ordinal);
+        Assert.EndsWith(", rate not yet tuned", r.Headline, StringComparison.Ordinal);
         var confirmed = edge with { NtkTuning = new RateTuning(RateTuningStatus.EdgeConfirmed, 0.01, 0.72, 0.1, 0.70) };
         Assert.Equal(Verdict.NotSupported, C10NtkCompetitive.Decide(new C10Evidence([confirmed], [])).Verdict);
     }
