@@ -40,6 +40,7 @@ public sealed class ExperimentPlacementTests
         ("finetune", [("method", "ntk"), ("feature", "prf:16"), ("ntk_rank", 4), ("steps", 2), ("batch", 8), ("max_length", 12), ("max_eval", 16)]),
         ("prefix-to-ntk", [("prefix_length", 4), ("steps", 2), ("batch", 8), ("max_length", 12), ("max_eval", 16)]),
         ("finetune-protocol", [("method", "lora"), ("rank", 2), ("lr_grid", "1e-3,1e-2,1e-1"), ("step_cap", 2), ("eval_every", 1), ("patience", 1), ("batch", 8), ("max_length", 12), ("test_fraction", 0.2)]),
+        ("finetune-lr-extension", [("method", "ntk"), ("rates", "0.1"), ("step_cap", 2), ("eval_every", 1), ("patience", 1), ("batch", 8), ("max_length", 12), ("test_fraction", 0.2)]),
     ];
 
     /// <summary>The experiments whose registered instance loads all-MiniLM-L6-v2, built on the tiny random encoder instead.</summary>
@@ -47,6 +48,7 @@ public sealed class ExperimentPlacementTests
     {
         [FinetuneExperiment.ExperimentName] = FinetuneExperimentTests.Tiny,
         [FinetuneProtocolExperiment.ExperimentName] = () => new FinetuneProtocolExperiment(FinetuneExperimentTests.Tiny()),
+        [FinetuneSearchExtensionExperiment.ExperimentName] = () => new FinetuneSearchExtensionExperiment(new FinetuneProtocolExperiment(FinetuneExperimentTests.Tiny())),
         [PrefixConversionExperiment.ExperimentName] = () => new PrefixConversionExperiment(FinetuneExperimentTests.Tiny()),
         [InferenceOverheadExperiment.ExperimentName] = () => new InferenceOverheadExperiment(TinyEncoder.Source, () => [.. TinyEncoder.Sentences(8).Select(s => s.Text)]),
         [RealBetaExperiment.ExperimentName] = () => new RealBetaExperiment(TinyEncoder.Source, () => TinyEncoder.Sentences()),
@@ -89,7 +91,7 @@ public sealed class ExperimentPlacementTests
         foreach (var name in new[]
         {
             "kernel-concentration", "lazy-training", "capacity", "causal-lemmas", "ntk-identities", "ntk-bound", "ntk-trained", "small-prefix",
-            "width-bench", "inference", "released-defects", "theoremb-real", "finetune", "finetune-protocol",
+            "width-bench", "inference", "released-defects", "theoremb-real", "finetune", "finetune-protocol", "finetune-lr-extension",
         })
         {
             Assert.Contains(name, names);
@@ -230,7 +232,7 @@ public sealed class ExperimentPlacementTests
         }
 
         // Code paths the smoke configs do not reach (random features, other Taylor degrees, symmetric initialization,
-        // other adapter methods); finetune-protocol has no smoke config.
+        // other adapter methods); finetune-protocol and finetune-lr-extension have no smoke config.
         long seed = result.Count > 0 ? result[0].Seed : Seeds.Master;
         foreach (var extra in ExtraPoints.Where(x => x.Experiment == experiment.Name))
         {
