@@ -169,7 +169,9 @@ public sealed class FinetuneProtocolExperimentTests
         Assert.All(plan.Points.Skip(45), p => Assert.Equal(1000, p.Point.Int("prefix_length"))); // appended last: the committed indices keep their points
         Assert.Equal(["polarity", "spam", "uncertainty"], plan.Points.Select(p => p.Point.Text("task")).Distinct().Order(StringComparer.Ordinal));
         Assert.All(plan.Points, p => Assert.Equal(5, p.Point.Int("seeds")));
-        Assert.All(plan.Points, p => Assert.Equal(string.Empty, p.Point.Text("lr_grid")));
+        // The method file's grid everywhere but for NTK-Attention s = 1, 2, 8, 16, widened to 1e-1 before they ran.
+        Assert.All(plan.Points.Where(p => !(p.Point.Text("method") == "ntk" && p.Point.Int("ntk_rank") is 1 or 2 or 8 or 16)), p => Assert.Equal(string.Empty, p.Point.Text("lr_grid")));
+        Assert.Equal(12, plan.Points.Count(p => p.Point.Text("lr_grid") == "0.0001,0.001,0.01,0.1"));
         Assert.All(plan.Points, p => Assert.Equal(0, p.Point.Real("test_fraction")));
         Assert.Equal(6, plan.Points.Count(p => p.Point.Text("method") == "ntk" && p.Point.Text("task") == "polarity"));
     }
@@ -193,8 +195,10 @@ public sealed class FinetuneProtocolExperimentTests
 
         var lr = SweepConfig.Load(Path.Combine(folder, "finetune-ablations-lr.json"));
         var lrPoints = lr.Plan().Points.Select(p => p.Point).ToList();
-        Assert.Equal(2 * 5 * 5, lrPoints.Count);
-        Assert.Equal(5, lrPoints.Select(p => p.Real("lr")).Distinct().Count());
+        Assert.Equal(2 * 7 * 5, lrPoints.Count);
+        Assert.Equal(7, lrPoints.Select(p => p.Real("lr")).Distinct().Count());
+        Assert.Equal(0.1, lrPoints.Max(p => p.Real("lr")));
+        Assert.All(points, p => Assert.Equal("0.0001,0.001,0.01,0.1", p.Text("lr_grid")));
     }
 
     [Fact]
