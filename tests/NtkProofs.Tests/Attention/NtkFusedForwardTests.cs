@@ -62,4 +62,59 @@ public sealed class NtkFusedForwardTests(ITestOutputHelper output)
         TensorAssert.Close(fused, tracked.detach(), Tolerance.Float64, output, "zero state, masked rows");
         Assert.Equal(0.0, fused[0].abs().sum().item<double>());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SignedPrefixWeightsAgree(bool causal)
+    {
+        // k(P) of either sign (a trained k is not kept positive): the direct path's sign(W) term and the exact stream agree.
+        using var scope = NewDisposeScope();
+        var (q, k, v, _, _) = Case(47, 2, 3, 5, 4, 3, 1);
+        var phi = FeatureMapParser.Parse("elu1", 4);
+        var z = Randn(48, [3, phi.R, 3], 0.3);
+        var kSum = Randn(49, [3, phi.R]);
+        Tensor fused;
+        using (no_grad())
+        {
+            fused = NtkAttention.Forward(q, k, v, phi, z, kSum, causal);
+        }
+
+        var tracked = NtkAttention.Forward(q.detach().requires_grad_(true), k, v, phi, z, kSum, causal);
+        TensorAssert.Close(fused, tracked.detach(), Tolerance.Float64, output, $"signed k, causal {causal}");
+    }
+
+    [Fact]
+    public void DirectPathTakesTheCommonCaseAndDeclinesTheRest()
+    {
+        using var scope = NewDisposeScope();
+        var (q, k, v, _, _) = Case(50, 1, 2, 6, 4, 3, 1);
+        var (big, _, _, _, _) = Case(50, 1, 2, 6, 4, 3, 1, 40.0);
+        long rows = 2 * 6;
+        var values = v.view(2, 6, 3);
+        var numerator = Randn(51, [rows, 3]);
+        var weight = Randn(52, [rows, 1]).abs() + 0.5;
+        var shift = weight.log();
+        using (no_grad())
+        {
+            var direct = StreamedAttention.TryDirectWithTerm(q.view(2, 6, 4), k.view(2, 6, 4), values, null, false, shift, weight, numerator);
+            Assert.NotNull(direct);
+
+            // The definition, unshifted: (N + sum_j e^(q.k_j) v_j) / (W + sum_j e^(q.k_j)) with logScale 0.
+            var e = bmm(q.view(2, 6, 4), k.view(2, 6, 4).transpose(1, 2)).exp();
+            var expected = (numerator + bmm(e, values).view(rows, 3)) / (weight + e.sum(-1).view(rows, 1));
+            TensorAssert.Close(direct!, expected, Tolerance.Float64, output, "direct against the definition");
+
+            // Declined: scores beyond e^FastPathLimit, a row without a usable term (log |W| = -inf), a vanishing denominator.
+            Assert.Null(StreamedAttention.TryDirectWithTerm(big.view(2, 6, 4), k.view(2, 6, 4) * 40.0, values, null, false, shift, weight, numerator));
+            var zeroed = weight.clone();
+            zeroed[3] = tensor(0.0);
+            Assert.Null(StreamedAttention.TryDirectWithTerm(q.view(2, 6, 4), k.view(2, 6, 4), values, null, false, zeroed.abs().log(), zeroed, numerator));
+            // One visible key with e^(0 - 0) = 1 against W = -1: 1 + sign(W) = 0.
+            var oneKey = full([2, 1, 6], double.NegativeInfinity, ScalarType.Float64);
+            oneKey[.., .., 0] = tensor(0.0);
+            var minusOne = -ones([rows, 1], ScalarType.Float64);
+            Assert.Null(StreamedAttention.TryDirectWithTerm(zeros([2, 6, 4], ScalarType.Float64), k.view(2, 6, 4), values, oneKey, false, zeros([rows, 1], ScalarType.Float64), minusOne, numerator));
+        }
+    }
 }
