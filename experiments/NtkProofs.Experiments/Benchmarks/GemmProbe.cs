@@ -5,13 +5,16 @@ namespace NtkProofs.Experiments.Benchmarks;
 
 /// <summary>
 /// Measures <see cref="GemmRates"/> with TorchSharp in this process: square float64 and float32 products and a batched float32
-/// product [H, L, d] x [H, d, b]. Call <see cref="TimeRound"/> once per round (interleaved with the timed work, so that a
+/// product [H, L, d] x [H, d, b], and libtorch's in-place exp per element in both precisions (for the floors). Call <see cref="TimeRound"/> once per round (interleaved with the timed work, so that a
 /// burst of load hits both) and read <see cref="Rates"/> at the end. The instance owns its input tensors.
 /// </summary>
 public sealed class GemmProbe : IDisposable
 {
-    private readonly Tensor a64, b64, a32, b32, left, right;
-    private readonly List<double> square64 = [], square32 = [], batched = [];
+    /// <summary>Elements of the exp probe (2^21: 8 MiB in float32, one streamed block's scores).</summary>
+    public const long ExpElements = 1L << 21;
+
+    private readonly Tensor a64, b64, a32, b32, left, right, expSource64, expTarget64, expSource32, expTarget32;
+    private readonly List<double> square64 = [], square32 = [], batched = [], copy64 = [], exp64 = [], copy32 = [], exp32 = [];
     private readonly int size, repetitions, maxRepetitions;
     private readonly double budget;
     private readonly long heads, length, dim, columns;
@@ -42,6 +45,12 @@ public sealed class GemmProbe : IDisposable
         b32 = randn(size, size, dtype: ScalarType.Float32, device: device);
         left = randn(heads, length, dim, dtype: ScalarType.Float32, device: device);
         right = randn(heads, dim, columns, dtype: ScalarType.Float32, device: device);
+
+        // Scores-like arguments in [-8, 0]: exp's cost does not depend on them, and repeated runs stay finite.
+        expSource64 = rand(ExpElements, dtype: ScalarType.Float64, device: device).mul_(-8);
+        expTarget64 = empty_like(expSource64);
+        expSource32 = rand(ExpElements, dtype: ScalarType.Float32, device: device).mul_(-8);
+        expTarget32 = empty_like(expSource32);
     }
 
     private readonly NtkProofs.Numerics.DevicePlacement placement;
@@ -52,6 +61,12 @@ public sealed class GemmProbe : IDisposable
         square64.AddRange(BenchTiming.Samples(() => { using var c = a64.mm(b64); }, repetitions, maxRepetitions, budget, placement));
         square32.AddRange(BenchTiming.Samples(() => { using var c = a32.mm(b32); }, repetitions, maxRepetitions, budget, placement));
         batched.AddRange(BenchTiming.Samples(() => { using var c = left.bmm(right); }, repetitions, maxRepetitions, budget, placement));
+
+        // exp_ in place after a copy, less the copy alone: libtorch's exp cost per element.
+        copy64.AddRange(BenchTiming.Samples(() => expTarget64.copy_(expSource64), repetitions, maxRepetitions, budget, placement));
+        exp64.AddRange(BenchTiming.Samples(() => expTarget64.copy_(expSource64).exp_(), repetitions, maxRepetitions, budget, placement));
+        copy32.AddRange(BenchTiming.Samples(() => expTarget32.copy_(expSource32), repetitions, maxRepetitions, budget, placement));
+        exp32.AddRange(BenchTiming.Samples(() => expTarget32.copy_(expSource32).exp_(), repetitions, maxRepetitions, budget, placement));
     }
 
     /// <summary>The rates from the fastest sample of each product (NaN before the first round).</summary>
@@ -61,16 +76,21 @@ public sealed class GemmProbe : IDisposable
         Rate(PerfFlops.Square(size), square32),
         FormattableString.Invariant($"[{heads}, {length}, {dim}] x [{heads}, {dim}, {columns}]"),
         Rate(PerfFlops.Batched(heads, length, dim, columns), batched),
-        TorchRuntime.Threads);
+        TorchRuntime.Threads,
+        ExpNs(exp64, copy64),
+        ExpNs(exp32, copy32));
 
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var t in new[] { a64, b64, a32, b32, left, right })
+        foreach (var t in new[] { a64, b64, a32, b32, left, right, expSource64, expTarget64, expSource32, expTarget32 })
         {
             t.Dispose();
         }
     }
+
+    private static double? ExpNs(List<double> withExp, List<double> copyOnly) =>
+        withExp.Count == 0 || copyOnly.Count == 0 ? null : Math.Max(0, withExp.Min() - copyOnly.Min()) / ExpElements * 1e9;
 
     private static double Rate(double flops, List<double> samples) => samples.Count == 0 ? double.NaN : flops / samples.Min() / 1e9;
 }

@@ -10,7 +10,9 @@ namespace NtkProofs.Experiments.Benchmarks;
 /// <param name="BatchedShape">The batched float32 product's shape, "[H, L, d] x [H, d, b]".</param>
 /// <param name="BatchedFloat32Gflops">GFLOP/s of that batched product, the shape of one block of the streamed attention.</param>
 /// <param name="Threads">TorchSharp threads.</param>
-public sealed record GemmRates(int SquareSize, double Float64Gflops, double Float32Gflops, string BatchedShape, double BatchedFloat32Gflops, int Threads)
+/// <param name="ExpFloat64Ns">Nanoseconds per element of libtorch's in-place float64 exp in this run (null: not probed).</param>
+/// <param name="ExpFloat32Ns">Nanoseconds per element of libtorch's in-place float32 exp in this run (null: not probed).</param>
+public sealed record GemmRates(int SquareSize, double Float64Gflops, double Float32Gflops, string BatchedShape, double BatchedFloat32Gflops, int Threads, double? ExpFloat64Ns = null, double? ExpFloat32Ns = null)
 {
     /// <summary>The square-product rate of a precision ("float64" or "float32").</summary>
     /// <param name="precision">float64 or float32.</param>
@@ -20,4 +22,26 @@ public sealed record GemmRates(int SquareSize, double Float64Gflops, double Floa
         "float32" => Float32Gflops,
         _ => throw new ArgumentException($"precision must be float64 or float32, got '{precision}'", nameof(precision)),
     };
+
+    /// <summary>The exp cost per element of a precision, or null when not probed (or not finite).</summary>
+    /// <param name="precision">float64 or float32.</param>
+    public double? ExpNs(string precision)
+    {
+        double? ns = precision switch
+        {
+            "float64" => ExpFloat64Ns,
+            "float32" => ExpFloat32Ns,
+            _ => throw new ArgumentException($"precision must be float64 or float32, got '{precision}'", nameof(precision)),
+        };
+        return ns is { } v && double.IsFinite(v) && v >= 0 ? v : null;
+    }
+
+    /// <summary>
+    /// The least time this run's probes allow for some work: the counted products at the square GEMM rate plus one exp per
+    /// element at libtorch's exp rate (products alone when the exp rate was not probed, still a lower bound).
+    /// </summary>
+    /// <param name="precision">float64 or float32.</param>
+    /// <param name="flops">Counted matrix-product work.</param>
+    /// <param name="exps">Exponentials the work needs.</param>
+    public double FloorSeconds(string precision, double flops, double exps) => (flops / (Square(precision) * 1e9)) + (exps * (ExpNs(precision) ?? 0) * 1e-9);
 }

@@ -224,7 +224,7 @@ public static class PerfBenchmark
                 goals.Add(PerfGoals.Rate(
                     $"empirical kernel, {key}", string.Create(CultureInfo.InvariantCulture, $"n {o.N}, d {o.D}, c {c}, m {m}"), "float64", Min("kernel_" + key),
                     PerfFlops.Kernel(path, o.N, o.D, c, m), gemm, key == "tied" ? PerfGoals.TiedGemmFraction : PerfGoals.KernelGemmFraction,
-                    "NumPy", NumPySeconds(key, m), PerfGoals.KernelOverNumPy, numpyError));
+                    "NumPy", NumPySeconds(key, m), PerfGoals.KernelOverNumPy, numpyError, PerfFlops.KernelExps(o.N, m)));
             }
 
             foreach (int length in o.Lengths)
@@ -232,16 +232,18 @@ public static class PerfBenchmark
                 string sizes = string.Create(CultureInfo.InvariantCulture, $"H {o.Heads}, d {o.Dim}, L {length}, m {o.PrefixM}");
                 double forward = Min(Key("prefix_forward", length));
                 goals.Add(PerfGoals.Rate($"prefix attention forward, L = {length}", sizes, "float32", forward, PerfFlops.PrefixForward(o.Heads, length, o.PrefixM, o.Dim), gemm,
-                    PerfGoals.PrefixGemmFraction, "plain PyTorch", TorchSeconds("plain_pytorch", length, o.PrefixM), PerfGoals.PrefixOverPyTorch, torchError));
+                    PerfGoals.PrefixGemmFraction, "plain PyTorch", TorchSeconds("plain_pytorch", length, o.PrefixM), PerfGoals.PrefixOverPyTorch, torchError,
+                    PerfFlops.PrefixForwardExps(o.Heads, length, o.PrefixM)));
                 goals.Add(PerfGoals.BackwardRatio($"prefix attention forward+backward, L = {length}", sizes, Min(Key("prefix_forward_backward", length)),
-                    PerfFlops.PrefixForwardBackward(o.Heads, length, o.PrefixM, o.Dim), forward, gemm, BackwardNote + "; " + MemoryNote(memory.GetValueOrDefault(length, (null, null)), o.Heads, o.PrefixM, o.Dim)));
+                    PerfFlops.PrefixForwardBackward(o.Heads, length, o.PrefixM, o.Dim), forward, gemm, BackwardNote + "; " + MemoryNote(memory.GetValueOrDefault(length, (null, null)), o.Heads, o.PrefixM, o.Dim),
+                    PerfFlops.PrefixForwardBackwardExps(o.Heads, length, o.PrefixM), PerfFlops.PrefixForward(o.Heads, length, o.PrefixM, o.Dim), PerfFlops.PrefixForwardExps(o.Heads, length, o.PrefixM)));
             }
 
             goals.Add(PerfGoals.Rate(
                 $"NTK-Attention forward ({phi.Name}), L = {o.NtkLength}", string.Create(CultureInfo.InvariantCulture, $"H {o.Heads}, d {o.Dim}, r {phi.R}, L {o.NtkLength}"), "float32",
                 Min(Key("ntk_forward", o.NtkLength)), PerfFlops.NtkForward(o.Heads, o.NtkLength, phi.R, o.Dim), gemm, PerfGoals.NtkGemmFraction,
                 phi is Elu1FeatureMap ? "released (PyTorch)" : null, phi is Elu1FeatureMap ? TorchSeconds("released_reference", o.NtkLength, 0) : null, null,
-                phi is Elu1FeatureMap ? torchError : null));
+                phi is Elu1FeatureMap ? torchError : null, PerfFlops.NtkForwardExps(o.Heads, o.NtkLength, phi.R)));
 
             string torchLine = torchInfo is { ValueKind: JsonValueKind.Object } ti && ti.TryGetProperty("torch", out _)
                 ? $"PyTorch {Text(ti, "torch")} ({Text(ti, "executable")}), BLAS {Text(ti, "blas")}, loaded: {string.Join(", ", BlasLibraries.Loaded(ti))}"

@@ -4,7 +4,8 @@ namespace NtkProofs.Experiments.Benchmarks;
 
 /// <summary>
 /// The floating-point work the benchmarks count: the matrix products only (multiply and add counted as two operations),
-/// never the exponentials or elementwise passes, so that work / time compares directly with a GEMM rate.
+/// never the exponentials or elementwise passes, so that work / time compares directly with a GEMM rate; and, apart, the
+/// exponentials each computation needs, which the floor (<see cref="GemmRates.FloorSeconds"/>) charges at the run's exp rate.
 /// </summary>
 public static class PerfFlops
 {
@@ -58,4 +59,27 @@ public static class PerfFlops
     /// <param name="dim">Inner dimension d.</param>
     /// <param name="columns">Columns b.</param>
     public static double Batched(long heads, long length, long dim, long columns) => 2.0 * heads * length * dim * columns;
+
+    /// <summary>Exponentials of the empirical kernel: the softmax over the prefix of every sample, n m (every path).</summary>
+    /// <param name="n">Samples.</param>
+    /// <param name="m">Prefix length.</param>
+    public static double KernelExps(long n, long m) => (double)n * m;
+
+    /// <summary>Exponentials of the prefix attention forward: one per score, H L (m + L).</summary>
+    /// <param name="heads">Heads H.</param>
+    /// <param name="length">Input length L.</param>
+    /// <param name="m">Prefix length.</param>
+    public static double PrefixForwardExps(long heads, long length, long m) => (double)heads * length * (m + length);
+
+    /// <summary>Exponentials of forward plus recomputing backward: the backward recomputes every score's, 2 H L (m + L).</summary>
+    /// <param name="heads">Heads H.</param>
+    /// <param name="length">Input length L.</param>
+    /// <param name="m">Prefix length.</param>
+    public static double PrefixForwardBackwardExps(long heads, long length, long m) => 2 * PrefixForwardExps(heads, length, m);
+
+    /// <summary>Exponentials of NTK-Attention forward: the L x L scores and one per feature of phi(Q) (elu1: the negative part), H L (L + r).</summary>
+    /// <param name="heads">Heads H.</param>
+    /// <param name="length">Input length L.</param>
+    /// <param name="features">Feature dimension r of phi.</param>
+    public static double NtkForwardExps(long heads, long length, long features) => (double)heads * length * (length + features);
 }

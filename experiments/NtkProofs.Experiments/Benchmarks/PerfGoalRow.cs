@@ -14,7 +14,8 @@ namespace NtkProofs.Experiments.Benchmarks;
 /// <param name="PeerSeconds">The peer's minimum wall time, or null when it was not measured.</param>
 /// <param name="Targets">The goal's targets and their values.</param>
 /// <param name="Note">Why a value is missing, or other context; null when none.</param>
-public sealed record PerfGoalRow(string Goal, string Sizes, string Precision, double Seconds, double Flops, double GemmGflops, string? Peer, double? PeerSeconds, IReadOnlyList<PerfTarget> Targets, string? Note)
+/// <param name="FloorSeconds">The same run's floor for this work (<see cref="GemmRates.FloorSeconds"/>), or null when not computed.</param>
+public sealed record PerfGoalRow(string Goal, string Sizes, string Precision, double Seconds, double Flops, double GemmGflops, string? Peer, double? PeerSeconds, IReadOnlyList<PerfTarget> Targets, string? Note, double? FloorSeconds = null)
 {
     /// <summary>Our rate, GFLOP/s.</summary>
     public double Gflops => Flops / Seconds / 1e9;
@@ -28,6 +29,9 @@ public sealed record PerfGoalRow(string Goal, string Sizes, string Precision, do
     /// <summary>False if any target is not met; true if every target is met; null otherwise (some not measured).</summary>
     public bool? Met => Targets.Any(t => t.Met == false) ? false : Targets.All(t => t.Met == true) ? true : null;
 
-    /// <summary>"met", "NOT met" or "not decided".</summary>
-    public string MetText => Met switch { true => "met", false => "NOT met", null => "not decided" };
+    /// <summary>Not met, and every target that fails is out of reach at this run's floor (<see cref="PerfTarget.OutOfReach"/>).</summary>
+    public bool OutOfReach => Met == false && Targets.Where(t => t.Met == false).All(t => t.OutOfReach == true);
+
+    /// <summary>"met", "NOT met", "NOT met (out of reach here)" or "not decided".</summary>
+    public string MetText => Met switch { true => "met", false => OutOfReach ? "NOT met (out of reach here)" : "NOT met", null => "not decided" };
 }

@@ -39,19 +39,24 @@ public static class PerfGoals
     /// <param name="peerSeconds">The peer's time, or null when not measured.</param>
     /// <param name="peerTarget">Least peer time / our time, or null when the peer is informational only.</param>
     /// <param name="note">Why the peer is missing, or null.</param>
-    public static PerfGoalRow Rate(string goal, string sizes, string precision, double seconds, double flops, GemmRates gemm, double fractionTarget, string? peer = null, double? peerSeconds = null, double? peerTarget = null, string? note = null)
+    /// <param name="exps">Exponentials the work needs (<see cref="PerfFlops"/>), charged to the floor at the run's exp rate.</param>
+    public static PerfGoalRow Rate(string goal, string sizes, string precision, double seconds, double flops, GemmRates gemm, double fractionTarget, string? peer = null, double? peerSeconds = null, double? peerTarget = null, string? note = null, double exps = 0)
     {
         ArgumentNullException.ThrowIfNull(gemm);
         double rate = gemm.Square(precision);
+        double floor = gemm.FloorSeconds(precision, flops, exps);
+        double? usableFloor = double.IsFinite(floor) && floor > 0 ? floor : null;
         var targets = new List<PerfTarget>();
         if (peer is not null && peerTarget is { } pt)
         {
             double? ratio = peerSeconds is { } p && double.IsFinite(p) && p > 0 && double.IsFinite(seconds) ? p / seconds : null;
-            targets.Add(new PerfTarget($"{peer} / ours", TargetBound.AtLeast, pt, ratio));
+            double? best = peerSeconds is { } ps && double.IsFinite(ps) && ps > 0 && usableFloor is { } f ? ps / f : null;
+            targets.Add(new PerfTarget($"{peer} / ours", TargetBound.AtLeast, pt, ratio, best));
         }
 
-        targets.Add(new PerfTarget($"fraction of {precision} GEMM", TargetBound.AtLeast, fractionTarget, flops / seconds / 1e9 / rate));
-        return new PerfGoalRow(goal, sizes, precision, seconds, flops, rate, peer, peerSeconds, targets, note);
+        double? bestFraction = usableFloor is { } uf ? flops / uf / 1e9 / rate : null;
+        targets.Add(new PerfTarget($"fraction of {precision} GEMM", TargetBound.AtLeast, fractionTarget, flops / seconds / 1e9 / rate, bestFraction));
+        return new PerfGoalRow(goal, sizes, precision, seconds, flops, rate, peer, peerSeconds, targets, note, usableFloor);
     }
 
     /// <summary>The forward + backward goal: time at most <see cref="BackwardOverForward"/> times the forward's (same run).</summary>
@@ -62,11 +67,20 @@ public static class PerfGoals
     /// <param name="forwardSeconds">The forward's time in the same run.</param>
     /// <param name="gemm">The same run's GEMM rates.</param>
     /// <param name="note">Context (how the backward is computed), or null.</param>
-    public static PerfGoalRow BackwardRatio(string goal, string sizes, double seconds, double flops, double forwardSeconds, GemmRates gemm, string? note = null)
+    /// <param name="exps">Exponentials of forward + backward (the backward recomputes the forward's).</param>
+    /// <param name="forwardFlops">The forward's counted work (0: no floor ratio).</param>
+    /// <param name="forwardExps">The forward's exponentials.</param>
+    /// <remarks>
+    /// The floor's value is the ratio with forward + backward and the forward both at their floors: the ratio this machine's
+    /// rates give when neither wastes time (a shorter ratio needs a slower forward).
+    /// </remarks>
+    public static PerfGoalRow BackwardRatio(string goal, string sizes, double seconds, double flops, double forwardSeconds, GemmRates gemm, string? note = null, double exps = 0, double forwardFlops = 0, double forwardExps = 0)
     {
         ArgumentNullException.ThrowIfNull(gemm);
         double? ratio = double.IsFinite(seconds) && double.IsFinite(forwardSeconds) && forwardSeconds > 0 ? seconds / forwardSeconds : null;
+        double floor = gemm.FloorSeconds("float32", flops, exps), forwardFloor = gemm.FloorSeconds("float32", forwardFlops, forwardExps);
+        double? best = forwardFlops > 0 && double.IsFinite(floor) && double.IsFinite(forwardFloor) && forwardFloor > 0 ? floor / forwardFloor : null;
         return new PerfGoalRow(goal, sizes, "float32", seconds, flops, gemm.Float32Gflops, null, null,
-            [new PerfTarget("time / forward time", TargetBound.AtMost, BackwardOverForward, ratio)], note);
+            [new PerfTarget("time / forward time", TargetBound.AtMost, BackwardOverForward, ratio, best)], note, double.IsFinite(floor) && floor > 0 ? floor : null);
     }
 }

@@ -6,7 +6,7 @@ namespace NtkProofs.Experiments.Benchmarks;
 public static class PerfTable
 {
     /// <summary>The column headers.</summary>
-    public static readonly string[] Columns = ["goal", "sizes", "ours ms", "GFLOP/s", "of GEMM", "peer", "peer ms", "peer / ours", "targets", "verdict"];
+    public static readonly string[] Columns = ["goal", "sizes", "ours ms", "floor ms", "GFLOP/s", "of GEMM", "peer", "peer ms", "peer / ours", "targets", "verdict"];
 
     /// <summary>One row of cells per goal.</summary>
     /// <param name="result">The measured goals.</param>
@@ -18,6 +18,7 @@ public static class PerfTable
             r.Goal,
             r.Sizes,
             Number(r.Seconds * 1e3, "0.00"),
+            r.FloorSeconds is { } floor ? Number(floor * 1e3, "0.00") : "-",
             Number(r.Gflops, "0.0"),
             double.IsFinite(r.GemmFraction) ? r.GemmFraction.ToString("P0", CultureInfo.InvariantCulture) + " of " + r.Precision : "not measured",
             r.Peer ?? "-",
@@ -35,6 +36,9 @@ public static class PerfTable
         ArgumentNullException.ThrowIfNull(result);
         var g = result.Gemm;
         yield return I($"GEMM rates in this run (TorchSharp {result.Threads} threads, device {result.Device}): float64 {g.SquareSize}^2 {g.Float64Gflops:0.0} GFLOP/s, float32 {g.SquareSize}^2 {g.Float32Gflops:0.0} GFLOP/s, batched float32 {g.BatchedShape} {g.BatchedFloat32Gflops:0.0} GFLOP/s");
+        yield return g.ExpNs("float64") is { } e64 && g.ExpNs("float32") is { } e32
+            ? I($"floor: the counted products at this run's square GEMM rate plus every exponential at libtorch's exp rate of this run (float64 {e64:0.000} ns, float32 {e32:0.000} ns per element), the least time these rates allow; a target whose value at the floor fails is out of reach on this machine, not a shortfall of the code")
+            : "floor: the counted products at this run's square GEMM rate (the exp rate was not probed), a lower bound on the time";
         yield return result.NumpyError is null
             ? I($"NumPy peer: {result.Numpy}; its float64 GEMM {result.NumpyGemmGflops:0.0} GFLOP/s")
             : $"NumPy peer not measured: {result.NumpyError} ({result.Numpy})";

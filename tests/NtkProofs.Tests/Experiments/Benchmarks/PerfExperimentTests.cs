@@ -34,9 +34,11 @@ public sealed class PerfExperimentTests
         Assert.Equal(2, result.Threads);
         Assert.True(result.Gemm.Float64Gflops > 0 && result.Gemm.Float32Gflops > 0 && result.Gemm.BatchedFloat32Gflops > 0);
         Assert.Equal("[2, 16, 8] x [2, 8, 256]", result.Gemm.BatchedShape);
+        Assert.True(result.Gemm.ExpNs("float64") is > 0 && result.Gemm.ExpNs("float32") is > 0, "the exp probe ran in both precisions");
         foreach (var row in result.Rows)
         {
             Assert.True(row.Seconds > 0 && double.IsFinite(row.Seconds), row.Goal);
+            Assert.True(row.FloorSeconds is > 0, row.Goal + ": a floor");
             Assert.True(row.GemmFraction > 0 && double.IsFinite(row.GemmFraction), row.Goal);
             Assert.NotEmpty(row.Targets);
             Assert.Null(row.RatioToPeer);

@@ -86,6 +86,66 @@ public sealed class PerfGoalsTests
         Assert.Null(PerfGoals.BackwardRatio("fb", "H 8", 0.2, 1e9, double.NaN, Gemm).Met);
     }
 
+    /// <summary>
+    /// The floor: 1 GFLOP at 100 GFLOP/s (10 ms) plus 2e7 exps at 1 ns (20 ms) = 30 ms. NumPy at 60 ms allows at most 2x and
+    /// the fraction at most 1/3: both targets fail even at the floor, so the goal is out of reach; with exps at 0.1 ns the floor
+    /// is 12 ms and both targets are reachable, so the same time is a plain "NOT met".
+    /// </summary>
+    [Fact]
+    public void The_floor_separates_out_of_reach_from_not_met()
+    {
+        var slowExp = Gemm with { ExpFloat64Ns = 1.0 };
+        var row = PerfGoals.Rate("empirical kernel, fixed", "n 64", "float64", 0.04, 1e9, slowExp, PerfGoals.KernelGemmFraction, "NumPy", 0.06, PerfGoals.KernelOverNumPy, exps: 2e7);
+        Assert.Equal(0.03, row.FloorSeconds!.Value, 12);
+        Assert.Equal(2.0, row.Targets[0].Best!.Value, 9);
+        Assert.Equal(1.0 / 3, row.Targets[1].Best!.Value, 9);
+        Assert.All(row.Targets, t => Assert.True(t.OutOfReach));
+        Assert.True(row.OutOfReach);
+        Assert.Equal("NOT met (out of reach here)", row.MetText);
+        Assert.Equal("NumPy / ours >= 4: 1.50 (NOT met; at most 2.00 at this run's floor: out of reach)", row.Targets[0].Describe());
+
+        var fastExp = Gemm with { ExpFloat64Ns = 0.1 };
+        var reachable = PerfGoals.Rate("empirical kernel, fixed", "n 64", "float64", 0.04, 1e9, fastExp, PerfGoals.KernelGemmFraction, "NumPy", 0.06, PerfGoals.KernelOverNumPy, exps: 2e7);
+        Assert.Equal(0.012, reachable.FloorSeconds!.Value, 12);
+        Assert.All(reachable.Targets, t => Assert.False(t.OutOfReach));
+        Assert.False(reachable.OutOfReach);
+        Assert.Equal("NOT met", reachable.MetText);
+        Assert.Equal("NumPy / ours >= 4: 1.50 (NOT met; 5.00 at this run's floor)", reachable.Targets[0].Describe());
+
+        // Without an exp rate the floor is the products alone (still a lower bound): 10 ms.
+        var noExp = PerfGoals.Rate("empirical kernel, fixed", "n 64", "float64", 0.04, 1e9, Gemm, PerfGoals.KernelGemmFraction, "NumPy", 0.06, PerfGoals.KernelOverNumPy, exps: 2e7);
+        Assert.Equal(0.01, noExp.FloorSeconds!.Value, 12);
+    }
+
+    /// <summary>Ours faster than the floor (less work than counted, as symmetric Gram products): the floor bounds nothing.</summary>
+    [Fact]
+    public void A_time_below_the_floor_voids_it()
+    {
+        var row = PerfGoals.Rate("empirical kernel, tied", "n 64", "float64", 0.005, 1e9, Gemm, PerfGoals.TiedGemmFraction, "NumPy", 0.01, PerfGoals.KernelOverNumPy);
+        Assert.Equal(2.0, row.GemmFraction, 9);
+        Assert.False(row.Targets[0].Met);
+        Assert.Null(row.Targets[0].OutOfReach);
+        Assert.False(row.OutOfReach);
+        Assert.Equal("NOT met", row.MetText);
+    }
+
+    /// <summary>
+    /// Forward + backward at both floors (ms): (3.5 GFLOP / 200 + 2e7 x 1.2 ns) / (1 GFLOP / 200 + 1e7 x 1.2 ns) = 41.5 / 17 = 2.44:
+    /// reachable; with 2 ns per exp, (17.5 + 40) / (5 + 20) = 2.3; with no exps 3.5: out of reach (the measured 4.0 is above it).
+    /// </summary>
+    [Theory]
+    [InlineData(1.2, 41.5 / 17, false)]
+    [InlineData(2.0, 2.3, false)]
+    [InlineData(0.0, 3.5, true)]
+    public void The_backward_floor_is_the_ratio_of_both_floors(double expNs, double best, bool outOfReach)
+    {
+        var gemm = Gemm with { ExpFloat32Ns = expNs };
+        var row = PerfGoals.BackwardRatio("fb", "H 8", 0.4, 3.5e9, 0.1, gemm, null, 2e7, 1e9, 1e7);
+        Assert.Equal(best, row.Targets[0].Best!.Value, 9);
+        Assert.Equal(outOfReach, row.Targets[0].OutOfReach);
+        Assert.Equal(outOfReach ? "NOT met (out of reach here)" : "NOT met", row.MetText);
+    }
+
     /// <summary>A value that is not finite is not measured, never met; an unknown precision is refused in one line.</summary>
     [Fact]
     public void Non_finite_values_are_not_measured()
