@@ -224,7 +224,7 @@ public static class PerfBenchmark
                 goals.Add(PerfGoals.Rate(
                     $"empirical kernel, {key}", string.Create(CultureInfo.InvariantCulture, $"n {o.N}, d {o.D}, c {c}, m {m}"), "float64", Min("kernel_" + key),
                     PerfFlops.Kernel(path, o.N, o.D, c, m), gemm, key == "tied" ? PerfGoals.TiedGemmFraction : PerfGoals.KernelGemmFraction,
-                    "NumPy", NumPySeconds(key, m), PerfGoals.KernelOverNumPy, numpyError, PerfFlops.KernelExps(o.N, m)));
+                    "NumPy", NumPySeconds(key, m), PerfGoals.KernelOverNumPy, numpyError, PerfFlops.KernelExps(o.N, m), PerfFlops.KernelFloor(path, o.N, o.D, c, m)));
             }
 
             foreach (int length in o.Lengths)

@@ -24,6 +24,19 @@ public static class PerfFlops
         + (path != ValuePath.FixedValue ? 2.0 * n * n * m : 0)
         + (path == ValuePath.TiedValue ? 2.0 * n * n * c * m : 0);
 
+    /// <summary>
+    /// The kernel's work for the floor: <see cref="Kernel"/> with each symmetric Gram product (G G^T and S S^T) at half, since
+    /// only one triangle needs computing (our fused and block paths compute the upper one). The cross product S G^T is not
+    /// symmetric and stays whole.
+    /// </summary>
+    /// <param name="path">Value path.</param>
+    /// <param name="n">Samples.</param>
+    /// <param name="d">Input dimension.</param>
+    /// <param name="c">Output dimension.</param>
+    /// <param name="m">Prefix length.</param>
+    public static double KernelFloor(ValuePath path, long n, long d, long c, long m) =>
+        Kernel(path, n, d, c, m) - (1.0 * n * c * n * c * m) - (path != ValuePath.FixedValue ? 1.0 * n * n * m : 0);
+
     /// <summary>Prefix attention forward: Q [K_P; K]^T and P [V_P; V], 4 H L (m + L) d.</summary>
     /// <param name="heads">Heads H.</param>
     /// <param name="length">Input length L.</param>

@@ -40,11 +40,12 @@ public static class PerfGoals
     /// <param name="peerTarget">Least peer time / our time, or null when the peer is informational only.</param>
     /// <param name="note">Why the peer is missing, or null.</param>
     /// <param name="exps">Exponentials the work needs (<see cref="PerfFlops"/>), charged to the floor at the run's exp rate.</param>
-    public static PerfGoalRow Rate(string goal, string sizes, string precision, double seconds, double flops, GemmRates gemm, double fractionTarget, string? peer = null, double? peerSeconds = null, double? peerTarget = null, string? note = null, double exps = 0)
+    /// <param name="floorFlops">The products the floor charges, when less than the counted work (a symmetric product needs one triangle); null: <paramref name="flops"/>.</param>
+    public static PerfGoalRow Rate(string goal, string sizes, string precision, double seconds, double flops, GemmRates gemm, double fractionTarget, string? peer = null, double? peerSeconds = null, double? peerTarget = null, string? note = null, double exps = 0, double? floorFlops = null)
     {
         ArgumentNullException.ThrowIfNull(gemm);
         double rate = gemm.Square(precision);
-        double floor = gemm.FloorSeconds(precision, flops, exps);
+        double floor = gemm.FloorSeconds(precision, floorFlops ?? flops, exps);
         double? usableFloor = double.IsFinite(floor) && floor > 0 ? floor : null;
         var targets = new List<PerfTarget>();
         if (peer is not null && peerTarget is { } pt)

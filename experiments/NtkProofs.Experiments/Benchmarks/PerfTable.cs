@@ -37,7 +37,7 @@ public static class PerfTable
         var g = result.Gemm;
         yield return I($"GEMM rates in this run (TorchSharp {result.Threads} threads, device {result.Device}): float64 {g.SquareSize}^2 {g.Float64Gflops:0.0} GFLOP/s, float32 {g.SquareSize}^2 {g.Float32Gflops:0.0} GFLOP/s, batched float32 {g.BatchedShape} {g.BatchedFloat32Gflops:0.0} GFLOP/s");
         yield return g.ExpNs("float64") is { } e64 && g.ExpNs("float32") is { } e32
-            ? I($"floor: the counted products at this run's square GEMM rate plus every exponential at libtorch's exp rate of this run (float64 {e64:0.000} ns, float32 {e32:0.000} ns per element), the least time these rates allow; a target whose value at the floor fails is out of reach on this machine, not a shortfall of the code")
+            ? I($"floor: the counted products (a symmetric Gram product at half: one triangle) at this run's square GEMM rate plus every exponential at libtorch's exp rate of this run (float64 {e64:0.000} ns, float32 {e32:0.000} ns per element), the least time these rates allow; a target whose value at the floor fails is out of reach on this machine, not a shortfall of the code")
             : "floor: the counted products at this run's square GEMM rate (the exp rate was not probed), a lower bound on the time";
         yield return result.NumpyError is null
             ? I($"NumPy peer: {result.Numpy}; its float64 GEMM {result.NumpyGemmGflops:0.0} GFLOP/s")

@@ -18,6 +18,24 @@ public sealed class PerfFlopsTests
         Assert.Equal(671_088_640.0, PerfFlops.Kernel(ValuePath.FixedValue, n, d, 1, m));
     }
 
+    /// <summary>
+    /// The floor's kernel work halves the symmetric Gram products only: fixed 2 n m d + n^2 m; separate adds n^2 m; tied keeps
+    /// its cross product 2 n^2 d m whole. The exponentials: one per sample and prefix row (n m); the attention's one per score.
+    /// </summary>
+    [Fact]
+    public void Floor_work_halves_the_symmetric_products()
+    {
+        const long n = 64, d = 16, m = 1L << 16;
+        Assert.Equal((2.0 * n * m * d) + (1.0 * n * n * m), PerfFlops.KernelFloor(ValuePath.FixedValue, n, d, 1, m));
+        Assert.Equal((2.0 * n * m * d) + (2.0 * n * n * m), PerfFlops.KernelFloor(ValuePath.SeparateValue, n, d, 1, m));
+        double tied = (2.0 * n * m * d) + (1.0 * (n * d) * (n * d) * m) + (1.0 * n * n * m) + (2.0 * n * n * d * m);
+        Assert.Equal(tied, PerfFlops.KernelFloor(ValuePath.TiedValue, n, d, d, m));
+        Assert.Equal(1.0 * n * m, PerfFlops.KernelExps(n, m));
+        Assert.Equal(8.0 * 128 * (m + 128), PerfFlops.PrefixForwardExps(8, 128, m));
+        Assert.Equal(2 * PerfFlops.PrefixForwardExps(8, 128, m), PerfFlops.PrefixForwardBackwardExps(8, 128, m));
+        Assert.Equal(8.0 * 512 * (512 + 64), PerfFlops.NtkForwardExps(8, 512, 64));
+    }
+
     /// <summary>The kernel benchmark's rows count the same work as the goals.</summary>
     [Fact]
     public void The_kernel_benchmark_counts_the_same_work()

@@ -115,6 +115,12 @@ public sealed class PerfGoalsTests
         // Without an exp rate the floor is the products alone (still a lower bound): 10 ms.
         var noExp = PerfGoals.Rate("empirical kernel, fixed", "n 64", "float64", 0.04, 1e9, Gemm, PerfGoals.KernelGemmFraction, "NumPy", 0.06, PerfGoals.KernelOverNumPy, exps: 2e7);
         Assert.Equal(0.01, noExp.FloorSeconds!.Value, 12);
+
+        // A symmetric product charged at half: 0.5 GFLOP at the floor (5 ms) while the fraction still counts the full 1 GFLOP.
+        var halved = PerfGoals.Rate("empirical kernel, fixed", "n 64", "float64", 0.04, 1e9, Gemm, PerfGoals.KernelGemmFraction, "NumPy", 0.06, PerfGoals.KernelOverNumPy, floorFlops: 0.5e9);
+        Assert.Equal(0.005, halved.FloorSeconds!.Value, 12);
+        Assert.Equal(0.25, halved.GemmFraction, 9);
+        Assert.Equal(2.0, halved.Targets[1].Best!.Value, 9);
     }
 
     /// <summary>Ours faster than the floor (less work than counted, as symmetric Gram products): the floor bounds nothing.</summary>
