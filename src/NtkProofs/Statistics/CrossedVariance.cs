@@ -21,6 +21,17 @@ public sealed record CrossedVariance(double Mean, double Variance, double Degree
     public static CrossedVariance Of(IReadOnlyList<int[]> d)
     {
         ArgumentNullException.ThrowIfNull(d);
+        return OfValues([.. d.Select(r => r.Select(v => (double)v).ToArray())]);
+    }
+
+    /// <summary>
+    /// The moments of real-valued per-seed, per-example values (for example a linear contrast of correctness across several
+    /// configurations, sum_j w_j y_j[s, i]), in accuracy units, scaled to points.
+    /// </summary>
+    /// <param name="d">Per-seed, per-example values.</param>
+    public static CrossedVariance OfValues(IReadOnlyList<double[]> d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
         int k = d.Count;
         int n = k == 0 ? 0 : d[0].Length;
         if (k == 0 || n < 2 || d.Any(r => r.Length != n))
@@ -82,5 +93,13 @@ public sealed record CrossedVariance(double Mean, double Variance, double Degree
         double variance = Math.Max(0, total) / (k * (double)n);
         double df = denominator > 0 ? total * total / denominator : double.PositiveInfinity;
         return new CrossedVariance(mean, variance, Math.Max(1, df), Math.Sqrt(msS / n), Math.Sqrt(Math.Max(0, msX - msE) / (k * (double)n)));
+    }
+
+    /// <summary>The two-sided confidence interval of the mean: mean -/+ t(df) sqrt(Variance), in points.</summary>
+    /// <param name="level">Confidence level.</param>
+    public ConfidenceInterval Interval(double level = 0.95)
+    {
+        double half = Variance <= 0 ? 0 : MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, DegreesOfFreedom, 1 - ((1 - level) / 2)) * Math.Sqrt(Variance);
+        return new ConfidenceInterval(Mean, Mean - half, Mean + half, level);
     }
 }

@@ -58,8 +58,7 @@ public sealed record PairedComparison(ConfidenceInterval Difference, int Seeds, 
         double accA = 100.0 * a.Average(x => x.Count(c => c) / (double)n);
         double accB = 100.0 * b.Average(x => x.Count(c => c) / (double)n);
         var v = CrossedVariance.Of(diffs);
-        double half = v.Variance <= 0 ? 0 : MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, v.DegreesOfFreedom, 1 - ((1 - level) / 2)) * Math.Sqrt(v.Variance);
-        var ci = new ConfidenceInterval(v.Mean, v.Mean - half, v.Mean + half, level);
+        var ci = v.Interval(level);
         return new PairedComparison(ci, a.Count, n, p, accA, accB) { SeedStandardDeviation = v.SeedStandardDeviation, TestStandardError = v.ExampleStandardError };
     }
 

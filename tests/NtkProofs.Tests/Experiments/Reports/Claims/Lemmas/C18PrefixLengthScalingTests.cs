@@ -1,6 +1,8 @@
+using NtkProofs.Experiments.Reports.Claims.FineTuning;
 using NtkProofs.Experiments.Reports.Claims.Lemmas;
 using NtkProofs.Experiments.Reports.Ledger;
 using NtkProofs.Model;
+using NtkProofs.Statistics;
 
 namespace NtkProofs.Tests.Experiments.Reports.Claims.Lemmas;
 
@@ -83,6 +85,57 @@ public sealed class C18PrefixLengthScalingTests
         var task = Assert.Single(C18PrefixLengthScaling.RealTasks(runs));
         Assert.Equal(6, task.CommonSeeds);
         Assert.True(task.SlopePerDecade!.Value.Low > 0, $"paired slope CI {task.SlopePerDecade}");
+        Assert.False(task.Crossed);
+    }
+
+    /// <summary>
+    /// Runs with stored correctness on one shared test set: the slope CI is the crossed design's; its estimate is the
+    /// least-squares slope of the mean accuracies; an example x m interaction (which examples m gets right varies with m) is
+    /// test-set noise that the seed bootstrap cannot see, so the crossed CI is the wider.
+    /// </summary>
+    [Fact]
+    public void RealSlopeUsesTheCrossedDesignWhereCorrectnessIsStored()
+    {
+        const int n = 400;
+        int[] ms = [1, 10, 100, 1000];
+        var runs = ms.SelectMany(m => Enumerable.Range(1, 5).Select(seed =>
+        {
+            // Per example: a pseudo-random score shared by every seed at this m (interaction) plus a small seed shift.
+            var correct = Enumerable.Range(0, n).Select(i => ((((i * 7919) + (m * 104729)) % 1000) / 1000.0) < 0.70 + (0.01 * Math.Log10(m)) + (0.004 * (seed - 3))).ToArray();
+            return new PrefixAccuracy("polarity", m, seed, correct.Count(c => c) / (double)n, Correctness.Encode(correct));
+        })).ToList();
+        var task = Assert.Single(C18PrefixLengthScaling.RealTasks(runs));
+        Assert.True(task.Crossed);
+        var logM = ms.Select(m => Math.Log10(m)).ToArray();
+        var means = ms.Select(m => runs.Where(r => r.PrefixLength == m).Average(r => r.TestAccuracy)).ToArray();
+        double mx = logM.Average(), my = means.Average();
+        double ols = logM.Zip(means, (x, y) => (x - mx) * (y - my)).Sum() / logM.Sum(x => (x - mx) * (x - mx));
+        Assert.Equal(ols, task.SlopePerDecade!.Value.Estimate, 12);
+
+        var withoutCorrectness = C18PrefixLengthScaling.RealTasks([.. runs.Select(r => r with { TestCorrect = string.Empty })]).Single();
+        Assert.False(withoutCorrectness.Crossed);
+        double Width(NtkProofs.Statistics.ConfidenceInterval ci) => ci.High - ci.Low;
+        Assert.True(Width(task.SlopePerDecade!.Value) > Width(withoutCorrectness.SlopePerDecade!.Value), $"crossed {task.SlopePerDecade}, seed bootstrap {withoutCorrectness.SlopePerDecade}");
+    }
+
+    /// <summary>An m whose learning rate is at an unchecked grid edge or under-tuned keeps the real half undecided, whatever the slope.</summary>
+    [Fact]
+    public void AnUntunedPrefixLengthLeavesTheRealHalfUndecided()
+    {
+        var edge = new RateTuning(RateTuningStatus.EdgeUnchecked, 0.1, 0.8, null, double.NaN);
+        var rising = Real(0.03).Select(r => r.PrefixLength == 1 ? r with { Tuning = edge } : r).ToList();
+        var r = C18PrefixLengthScaling.Decide(new C18Evidence(Growing, rising));
+        Assert.Equal(Verdict.Inconclusive, r.Verdict);
+        Assert.Contains("polarity m = 1: the search one step beyond the grid edge", r.Decider, StringComparison.Ordinal);
+        Assert.Contains("the slope CI excludes 0", r.Decider, StringComparison.Ordinal);
+        Assert.Contains(r.Numbers, x => x.Contains("real polarity: learning rate m = 1", StringComparison.Ordinal));
+
+        var under = new RateTuning(RateTuningStatus.UnderTuned, 0.1, 0.8, 1.0, 0.85);
+        var falling = Real(-0.03).Select(x => x.PrefixLength == 1000 ? x with { Tuning = under } : x).ToList();
+        Assert.Equal(Verdict.Inconclusive, C18PrefixLengthScaling.Decide(new C18Evidence(null, falling)).Verdict);
+
+        var confirmed = new RateTuning(RateTuningStatus.EdgeConfirmed, 0.1, 0.8, 1.0, 0.7);
+        Assert.Equal(Verdict.Supported, C18PrefixLengthScaling.Decide(new C18Evidence(Growing, [.. Real(0.03).Select(x => x with { Tuning = confirmed })])).Verdict);
     }
 }
 
