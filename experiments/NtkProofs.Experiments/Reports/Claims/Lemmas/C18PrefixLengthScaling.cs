@@ -238,7 +238,7 @@ public sealed class C18PrefixLengthScaling : IClaim
                     bool decisiveCi = t.SlopePerDecade is { } sd && (sd.High < 0 || sd.Low > 0);
                     undecided.Add(F($"real {t.Task}: ") + (missing.Count > 0 ? F($"m = {string.Join(", ", missing)} not run; ") : string.Empty) +
                         string.Concat(untuned.Select(u => u.Tuning.Decider(F($"{t.Task} m = {u.PrefixLength}")) + "; ")) +
-                        (!enoughSeeds ? F($"{t.CommonSeeds} common seed(s): {needed}") : decisiveCi ? "the slope CI excludes 0" : "slope CI straddles 0: more seeds would decide"));
+                        (!enoughSeeds ? F($"{t.CommonSeeds} common seed(s): {needed}") : decisiveCi ? "the slope CI over the m run so far excludes 0" : "slope CI straddles 0: more seeds would decide"));
                 }
             }
 

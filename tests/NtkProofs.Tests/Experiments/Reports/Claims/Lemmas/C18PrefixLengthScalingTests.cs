@@ -127,7 +127,7 @@ public sealed class C18PrefixLengthScalingTests
         var r = C18PrefixLengthScaling.Decide(new C18Evidence(Growing, rising));
         Assert.Equal(Verdict.Inconclusive, r.Verdict);
         Assert.Contains("polarity m = 1: the search one step beyond the grid edge", r.Decider, StringComparison.Ordinal);
-        Assert.Contains("the slope CI excludes 0", r.Decider, StringComparison.Ordinal);
+        Assert.Contains("the slope CI over the m run so far excludes 0", r.Decider, StringComparison.Ordinal);
         Assert.Contains(r.Numbers, x => x.Contains("real polarity: learning rate m = 1", StringComparison.Ordinal));
 
         var under = new RateTuning(RateTuningStatus.UnderTuned, 0.1, 0.8, 1.0, 0.85);
