@@ -35,4 +35,23 @@ public class CrossedVarianceTests
         Assert.Throws<ArgumentException>(() => CrossedVariance.Of([[1]]));
         Assert.Throws<ArgumentException>(() => CrossedVariance.Of([[1, 0], [1]]));
     }
+
+    [Fact]
+    public void RealValuedContrastsScaleLikeTheirValuesAndGiveTheTInterval()
+    {
+        // Integer values through OfValues equal Of; halving every value halves the mean and quarters the variance (the
+        // slope contrast's weights are real); the interval is mean -/+ t(df) sqrt(Var).
+        int[][] d = [[1, 0, -1, 1], [1, 1, 0, 0], [0, 1, 1, 1]];
+        var whole = CrossedVariance.Of(d);
+        var same = CrossedVariance.OfValues([.. d.Select(r => r.Select(v => (double)v).ToArray())]);
+        Assert.Equal(whole, same);
+        var half = CrossedVariance.OfValues([.. d.Select(r => r.Select(v => v * 0.5).ToArray())]);
+        Assert.Equal(whole.Mean / 2, half.Mean, 9);
+        Assert.Equal(whole.Variance / 4, half.Variance, 9);
+        Assert.Equal(whole.DegreesOfFreedom, half.DegreesOfFreedom, 9);
+        var ci = whole.Interval(0.95);
+        double t = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, whole.DegreesOfFreedom, 0.975);
+        Assert.Equal(whole.Mean - (t * Math.Sqrt(whole.Variance)), ci.Low, 9);
+        Assert.Equal(whole.Mean + (t * Math.Sqrt(whole.Variance)), ci.High, 9);
+    }
 }
