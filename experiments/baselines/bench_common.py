@@ -4,15 +4,21 @@ import ctypes
 import statistics
 import time
 
-WARM_UP_COUNTS_AFTER = 1.0  # seconds; a slower warm-up counts as a sample (as on the C# side)
+WARM_UP_CALLS = 3  # untimed warm-up calls per case, at most (as on the C# side, BenchTiming.WarmUpCalls)
+WARM_UP_SECONDS = 2.0  # warm-up stops once this is spent, after at least one call (BenchTiming.WarmUpSeconds)
 
 
 def time_case(fn, minimum, maximum, budget):
-    """One warm-up, then at least `minimum` and at most `maximum` timed calls, stopping once `budget` seconds are spent."""
-    start = time.perf_counter()
-    fn()
-    warm_up = time.perf_counter() - start
-    times = [warm_up] if warm_up > WARM_UP_COUNTS_AFTER else []
+    """Untimed warm-up calls (up to WARM_UP_CALLS, until WARM_UP_SECONDS), then at least `minimum` and at most `maximum`
+    timed calls, stopping once `budget` seconds are spent."""
+    warm_start = time.perf_counter()
+    calls = 0
+    while True:
+        fn()
+        calls += 1
+        if calls >= WARM_UP_CALLS or time.perf_counter() - warm_start >= WARM_UP_SECONDS:
+            break
+    times = []
     started = time.perf_counter()
     while len(times) < minimum or (len(times) < maximum and time.perf_counter() - started < budget):
         start = time.perf_counter()

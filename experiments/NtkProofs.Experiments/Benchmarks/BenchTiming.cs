@@ -5,13 +5,19 @@ namespace NtkProofs.Experiments.Benchmarks;
 /// <summary>The one timing loop of the benchmarks (C# side; the Python baselines use the same rule).</summary>
 public static class BenchTiming
 {
-    /// <summary>A warm-up slower than this many seconds counts as one of the repetitions.</summary>
-    public const double WarmUpCountsAfter = 1.0;
+    /// <summary>Most untimed warm-up calls per case and round.</summary>
+    public const int WarmUpCalls = 3;
+
+    /// <summary>Warm-up stops once this many seconds are spent (after at least one call).</summary>
+    public const double WarmUpSeconds = 2.0;
 
     /// <summary>
-    /// One warm-up, then at least <paramref name="minimum"/> and at most <paramref name="maximum"/> timed calls, stopping once
-    /// <paramref name="budgetSeconds"/> are spent. A warm-up slower than <see cref="WarmUpCountsAfter"/> seconds counts as one
-    /// of the repetitions (one-time costs are small next to such a call, and the minimum over the rounds discards them anyway).
+    /// Untimed warm-up calls (up to <see cref="WarmUpCalls"/>, stopping once <see cref="WarmUpSeconds"/> are spent), then at
+    /// least <paramref name="minimum"/> and at most <paramref name="maximum"/> timed calls, stopping once
+    /// <paramref name="budgetSeconds"/> are spent. More than one warm-up because allocation-heavy work is slow for its first
+    /// calls in a process on this VM: prefix attention forward + backward (about 560 MiB per call) took 1.9, 1.9, 1.3, 1.5,
+    /// 1.6, 1.9 s and then 0.8-1.0 s in 14 consecutive calls, so one warm-up left the minimum of a few samples near 1.0 s.
+    /// The Python baselines (experiments/baselines/bench_common.py) follow the same rule.
     /// </summary>
     /// <param name="work">The timed work.</param>
     /// <param name="minimum">Least timed calls.</param>
@@ -33,13 +39,15 @@ public static class BenchTiming
         }
 
         var warmUp = Stopwatch.StartNew();
-        work();
-        var times = new List<double>();
-        if (warmUp.Elapsed.TotalSeconds > WarmUpCountsAfter)
+        int warmUps = 0;
+        do
         {
-            times.Add(warmUp.Elapsed.TotalSeconds);
+            work();
+            warmUps++;
         }
+        while (warmUps < WarmUpCalls && warmUp.Elapsed.TotalSeconds < WarmUpSeconds);
 
+        var times = new List<double>();
         var total = Stopwatch.StartNew();
         while (times.Count < minimum || (times.Count < maximum && total.Elapsed.TotalSeconds < budgetSeconds))
         {
@@ -49,5 +57,22 @@ public static class BenchTiming
         }
 
         return times;
+    }
+
+    /// <summary>One timed call without warm-up (for probes that alternate two already-warm calls).</summary>
+    /// <param name="work">The timed work.</param>
+    /// <param name="placement">Device of the work (null: the CPU); on CUDA the clock stops after the device finishes.</param>
+    /// <returns>Its wall seconds, as a one-element list.</returns>
+    public static List<double> Once(Action work, NtkProofs.Numerics.DevicePlacement? placement = null)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var clock = Stopwatch.StartNew();
+        work();
+        if (placement is { IsCuda: true })
+        {
+            placement.Synchronize();
+        }
+
+        return [clock.Elapsed.TotalSeconds];
     }
 }

@@ -62,11 +62,23 @@ public sealed class GemmProbe : IDisposable
         square32.AddRange(BenchTiming.Samples(() => { using var c = a32.mm(b32); }, repetitions, maxRepetitions, budget, placement));
         batched.AddRange(BenchTiming.Samples(() => { using var c = left.bmm(right); }, repetitions, maxRepetitions, budget, placement));
 
-        // exp_ in place after a copy, less the copy alone: libtorch's exp cost per element.
-        copy64.AddRange(BenchTiming.Samples(() => expTarget64.copy_(expSource64), repetitions, maxRepetitions, budget, placement));
-        exp64.AddRange(BenchTiming.Samples(() => expTarget64.copy_(expSource64).exp_(), repetitions, maxRepetitions, budget, placement));
-        copy32.AddRange(BenchTiming.Samples(() => expTarget32.copy_(expSource32), repetitions, maxRepetitions, budget, placement));
-        exp32.AddRange(BenchTiming.Samples(() => expTarget32.copy_(expSource32).exp_(), repetitions, maxRepetitions, budget, placement));
+        // exp_ in place after a copy, less the copy alone: libtorch's exp cost per element. The two are timed alternately, so
+        // that a burst of load hits both minima alike.
+        TimeAlternately(() => expTarget64.copy_(expSource64), () => expTarget64.copy_(expSource64).exp_(), copy64, exp64);
+        TimeAlternately(() => expTarget32.copy_(expSource32), () => expTarget32.copy_(expSource32).exp_(), copy32, exp32);
+    }
+
+    /// <summary>Pairs of timed calls of the copy alone and of copy plus exp per round.</summary>
+    public const int ExpPairs = 12;
+
+    private void TimeAlternately(Action copy, Action copyAndExp, List<double> copyTimes, List<double> bothTimes)
+    {
+        copyAndExp();
+        for (int i = 0; i < ExpPairs; i++)
+        {
+            copyTimes.AddRange(BenchTiming.Once(copy, placement));
+            bothTimes.AddRange(BenchTiming.Once(copyAndExp, placement));
+        }
     }
 
     /// <summary>The rates from the fastest sample of each product (NaN before the first round).</summary>
@@ -89,8 +101,9 @@ public sealed class GemmProbe : IDisposable
         }
     }
 
+    // Null (not probed) when the difference is not positive: a floor without exps is still a lower bound.
     private static double? ExpNs(List<double> withExp, List<double> copyOnly) =>
-        withExp.Count == 0 || copyOnly.Count == 0 ? null : Math.Max(0, withExp.Min() - copyOnly.Min()) / ExpElements * 1e9;
+        withExp.Count == 0 || copyOnly.Count == 0 || withExp.Min() <= copyOnly.Min() ? null : (withExp.Min() - copyOnly.Min()) / ExpElements * 1e9;
 
     private static double Rate(double flops, List<double> samples) => samples.Count == 0 ? double.NaN : flops / samples.Min() / 1e9;
 }
