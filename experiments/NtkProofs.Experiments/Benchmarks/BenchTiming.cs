@@ -62,8 +62,8 @@ public static class BenchTiming
     /// <summary>One timed call without warm-up (for probes that alternate two already-warm calls).</summary>
     /// <param name="work">The timed work.</param>
     /// <param name="placement">Device of the work (null: the CPU); on CUDA the clock stops after the device finishes.</param>
-    /// <returns>Its wall seconds, as a one-element list.</returns>
-    public static List<double> Once(Action work, NtkProofs.Numerics.DevicePlacement? placement = null)
+    /// <returns>Its wall seconds.</returns>
+    public static double Once(Action work, NtkProofs.Numerics.DevicePlacement? placement = null)
     {
         ArgumentNullException.ThrowIfNull(work);
         var clock = Stopwatch.StartNew();
@@ -73,6 +73,6 @@ public static class BenchTiming
             placement.Synchronize();
         }
 
-        return [clock.Elapsed.TotalSeconds];
+        return clock.Elapsed.TotalSeconds;
     }
 }

@@ -76,8 +76,8 @@ public sealed class GemmProbe : IDisposable
         copyAndExp();
         for (int i = 0; i < ExpPairs; i++)
         {
-            copyTimes.AddRange(BenchTiming.Once(copy, placement));
-            bothTimes.AddRange(BenchTiming.Once(copyAndExp, placement));
+            copyTimes.Add(BenchTiming.Once(copy, placement));
+            bothTimes.Add(BenchTiming.Once(copyAndExp, placement));
         }
     }
 

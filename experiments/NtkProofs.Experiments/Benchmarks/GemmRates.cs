@@ -16,32 +16,30 @@ public sealed record GemmRates(int SquareSize, double Float64Gflops, double Floa
 {
     /// <summary>The square-product rate of a precision ("float64" or "float32").</summary>
     /// <param name="precision">float64 or float32.</param>
-    public double Square(string precision) => precision switch
-    {
-        "float64" => Float64Gflops,
-        "float32" => Float32Gflops,
-        _ => throw new ArgumentException($"precision must be float64 or float32, got '{precision}'", nameof(precision)),
-    };
+    public double Square(string precision) => Of(precision, Float64Gflops, Float32Gflops);
 
     /// <summary>The exp cost per element of a precision, or null when not probed (or not finite).</summary>
     /// <param name="precision">float64 or float32.</param>
-    public double? ExpNs(string precision)
-    {
-        double? ns = precision switch
-        {
-            "float64" => ExpFloat64Ns,
-            "float32" => ExpFloat32Ns,
-            _ => throw new ArgumentException($"precision must be float64 or float32, got '{precision}'", nameof(precision)),
-        };
-        return ns is { } v && double.IsFinite(v) && v >= 0 ? v : null;
-    }
+    public double? ExpNs(string precision) => Of(precision, ExpFloat64Ns, ExpFloat32Ns) is { } v && double.IsFinite(v) && v >= 0 ? v : null;
 
     /// <summary>
     /// The least time this run's probes allow for some work: the counted products at the square GEMM rate plus one exp per
-    /// element at libtorch's exp rate (products alone when the exp rate was not probed, still a lower bound).
+    /// element at libtorch's exp rate (products alone when the exp rate was not probed, still a lower bound); null when that
+    /// time is not a positive finite number (a rate not measured).
     /// </summary>
     /// <param name="precision">float64 or float32.</param>
     /// <param name="flops">Counted matrix-product work.</param>
     /// <param name="exps">Exponentials the work needs.</param>
-    public double FloorSeconds(string precision, double flops, double exps) => (flops / (Square(precision) * 1e9)) + (exps * (ExpNs(precision) ?? 0) * 1e-9);
+    public double? FloorSeconds(string precision, double flops, double exps)
+    {
+        double floor = (flops / (Square(precision) * 1e9)) + (exps * (ExpNs(precision) ?? 0) * 1e-9);
+        return double.IsFinite(floor) && floor > 0 ? floor : null;
+    }
+
+    private static T Of<T>(string precision, T float64, T float32) => precision switch
+    {
+        "float64" => float64,
+        "float32" => float32,
+        _ => throw new ArgumentException($"precision must be float64 or float32, got '{precision}'", nameof(precision)),
+    };
 }

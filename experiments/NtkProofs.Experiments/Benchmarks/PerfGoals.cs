@@ -45,8 +45,7 @@ public static class PerfGoals
     {
         ArgumentNullException.ThrowIfNull(gemm);
         double rate = gemm.Square(precision);
-        double floor = gemm.FloorSeconds(precision, floorFlops ?? flops, exps);
-        double? usableFloor = double.IsFinite(floor) && floor > 0 ? floor : null;
+        double? usableFloor = gemm.FloorSeconds(precision, floorFlops ?? flops, exps);
         var targets = new List<PerfTarget>();
         if (peer is not null && peerTarget is { } pt)
         {
@@ -79,9 +78,9 @@ public static class PerfGoals
     {
         ArgumentNullException.ThrowIfNull(gemm);
         double? ratio = double.IsFinite(seconds) && double.IsFinite(forwardSeconds) && forwardSeconds > 0 ? seconds / forwardSeconds : null;
-        double floor = gemm.FloorSeconds("float32", flops, exps), forwardFloor = gemm.FloorSeconds("float32", forwardFlops, forwardExps);
-        double? best = forwardFlops > 0 && double.IsFinite(floor) && double.IsFinite(forwardFloor) && forwardFloor > 0 ? floor / forwardFloor : null;
+        double? floor = gemm.FloorSeconds("float32", flops, exps), forwardFloor = gemm.FloorSeconds("float32", forwardFlops, forwardExps);
+        double? best = floor / forwardFloor;
         return new PerfGoalRow(goal, sizes, "float32", seconds, flops, gemm.Float32Gflops, null, null,
-            [new PerfTarget("time / forward time", TargetBound.AtMost, BackwardOverForward, ratio, best)], note, double.IsFinite(floor) && floor > 0 ? floor : null);
+            [new PerfTarget("time / forward time", TargetBound.AtMost, BackwardOverForward, ratio, best)], note, floor);
     }
 }
