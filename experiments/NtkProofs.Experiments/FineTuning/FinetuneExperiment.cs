@@ -155,7 +155,7 @@ public sealed class FinetuneExperiment : TypedExperiment<FinetuneRun>
         IReadOnlyList<ZSpectrum> spectra;
         try
         {
-            result = FineTuneRunner.Run(config, adapterDirectory, examples: examples, encoder: encoder, placement: context.Placement);
+            result = FineTuneRunner.Run(config, adapterDirectory, examples: examples, encoder: encoder, placement: context.Placement, cancellation: context.Cancellation);
             spectra = ZSpectra.FromCheckpoint(adapterDirectory, config.ToAdapterConfig(), encoder.Config);
         }
         finally

@@ -245,7 +245,7 @@ public sealed class FinetuneProtocolExperiment : TypedExperiment<FinetuneProtoco
             var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
-                result = FineTuneRunner.Run(config, dir, progress, examples: examples, encoder: inner.Encoder, placement: context.Placement);
+                result = FineTuneRunner.Run(config, dir, progress, examples: examples, encoder: inner.Encoder, placement: context.Placement, cancellation: context.Cancellation);
             }
             catch (TrainingDivergedException e) when (!config.EvaluateTest)
             {

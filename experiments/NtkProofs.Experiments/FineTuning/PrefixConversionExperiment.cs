@@ -108,7 +108,7 @@ public sealed class PrefixConversionExperiment : TypedExperiment<PrefixConversio
         string prefixDir = Path.Combine(root, "prefix"), ntkDir = Path.Combine(root, "ntk");
         try
         {
-            var prefixResult = FineTuneRunner.Run(prefixConfig, prefixDir, examples: examples, encoder: inner.Encoder, placement: context.Placement);
+            var prefixResult = FineTuneRunner.Run(prefixConfig, prefixDir, examples: examples, encoder: inner.Encoder, placement: context.Placement, cancellation: context.Cancellation);
             var prefixRun = FinetuneExperiment.Record(KeyOf(point), prefixConfig, prefixResult, inner.Encoder)
                 with { ZSpectra = ZSpectrum.Encode(ZSpectra.FromCheckpoint(prefixDir, prefixConfig.ToAdapterConfig(), inner.Encoder.Config)) };
             var saved = NtkProofs.IO.SafetensorsCpu.Load(Path.Combine(prefixDir, AdapterCheckpoint.WeightsFile));
@@ -118,7 +118,7 @@ public sealed class PrefixConversionExperiment : TypedExperiment<PrefixConversio
             {
                 var tokenizer = inner.Encoder.LoadTokenizer();
                 // The conversion and the before-training evaluation run on the CPU model, before the runner moves it to the device.
-                trained = FineTuneRunner.Run(ntkConfig, ntkDir, examples: examples, encoder: inner.Encoder, placement: context.Placement, initialize: model =>
+                trained = FineTuneRunner.Run(ntkConfig, ntkDir, examples: examples, encoder: inner.Encoder, placement: context.Placement, cancellation: context.Cancellation, initialize: model =>
                 {
                     Convert(model, saved, (PrefixTuningAdapterConfig)prefixConfig.ToAdapterConfig());
                     convertedValidation = Evaluator.Evaluate(model, tokenizer, validation, ntkConfig.MaxLength, ntkConfig.EvalBatchSize);

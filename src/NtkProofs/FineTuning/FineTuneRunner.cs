@@ -34,7 +34,11 @@ public static class FineTuneRunner
     /// memory fields are the process RSS, which on CUDA does not include the GPU's memory.
     /// </param>
     /// <param name="initialize">Called once on the built model before the first step (e.g. an adapter initialized from a trained prefix, <see cref="PrefixConversion"/>); null for the method's own init.</param>
-    public static FineTuneResult Run(FineTuneConfig config, string adapterDirectory, FineTuneProgress? progress = null, IReadOnlyList<LabeledSentence>? examples = null, EncoderSource? encoder = null, DevicePlacement? placement = null, Action<AdaptedClassifier>? initialize = null)
+    /// <param name="cancellation">
+    /// Checked before every step and every evaluation: once cancelled, the run stops with <see cref="OperationCanceledException"/>
+    /// and saves nothing (a sweep interrupted by SIGTERM abandons the run within a step, not at the end of its point).
+    /// </param>
+    public static FineTuneResult Run(FineTuneConfig config, string adapterDirectory, FineTuneProgress? progress = null, IReadOnlyList<LabeledSentence>? examples = null, EncoderSource? encoder = null, DevicePlacement? placement = null, Action<AdaptedClassifier>? initialize = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         encoder ??= EncoderSource.MiniLm;
@@ -88,6 +92,7 @@ public static class FineTuneRunner
         {
             for (int s = 0; s < config.Steps; s++)
             {
+                cancellation.ThrowIfCancellationRequested();
                 var indices = order.Next();
                 var batchExamples = indices.Select(i => splits.Train[i]).ToList();
                 using var batch = tokenizer.EncodeBatch(batchExamples.Select(e => e.Text).ToList(), config.MaxLength, device);
@@ -96,6 +101,7 @@ public static class FineTuneRunner
                 progress.Step?.Invoke(record);
                 if (config.EvalEvery > 0 && (record.Step % config.EvalEvery == 0 || record.Step == config.Steps))
                 {
+                    cancellation.ThrowIfCancellationRequested();
                     var v = Evaluator.Evaluate(model, tokenizer, validation, config.MaxLength, config.EvalBatchSize);
                     curve.Add(new ValidationPoint(record.Step, v.Accuracy, v.Loss));
                     if (bestValidation is null || v.Accuracy > bestValidation.Accuracy)

@@ -147,6 +147,40 @@ public sealed class FinetuneProtocolExperimentTests
     }
 
     [Fact]
+    public void A_cancelled_point_drops_the_run_in_progress_keeps_the_finished_ones_and_resumes_to_the_same_record()
+    {
+        var point = Point(("method", "lora"), ("rank", 2), ("lr_grid", "1e-3,1e-2,1e-1"), ("step_cap", 4), ("eval_every", 2), ("patience", 1), ("batch", 8), ("max_length", 12), ("test_fraction", 0.2));
+        string folder = Directory.CreateTempSubdirectory("protocol-cancel").FullName;
+        try
+        {
+            // SIGTERM arrives as run 4 starts to train: the run stops before its first step, runs 1-3 stay stored.
+            using var cancel = new CancellationTokenSource();
+            var parts = new PointParts(folder, point.Key, 20240620, "cut");
+            var context = new ExperimentContext(20240620, Cancellation: cancel.Token)
+            {
+                Parts = parts,
+                Status = s =>
+                {
+                    if (s == "run 4 of 8 (seed 1)")
+                    {
+                        cancel.Cancel();
+                    }
+                },
+            };
+            Assert.ThrowsAny<OperationCanceledException>(() => Tiny().Measure(point, context));
+            Assert.Equal(["run-1", "run-2", "run-3"], parts.Names);
+
+            var resumed = Tiny().Measure(point, new ExperimentContext(20240620) { Parts = new PointParts(folder, point.Key, 20240620, "resumed") });
+            Assert.Equal(3, resumed.StoredRuns.Count);
+            Assert.Equal(Outcome(Tiny().Measure(point, new ExperimentContext(20240620))), Outcome(resumed));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_default_grid_is_three_rates_a_decade_apart_around_the_method_files_rate()
     {
         var settings = FinetuneProtocolExperiment.Settings(Point(("method", "ntk")), 1e-3);
