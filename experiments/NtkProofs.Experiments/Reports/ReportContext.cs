@@ -13,6 +13,9 @@ public sealed record ReportContext(string Profile, string OutputFolder, IReadOnl
     /// <summary>Data folder (JSONL and CSV).</summary>
     public string DataFolder => Path.Combine(OutputFolder, "data");
 
+    /// <summary>The committed full-profile performance run on a quiet machine (<see cref="Reports.CommittedBench"/>), or null.</summary>
+    public CommittedBench? CommittedBench { get; init; }
+
     /// <summary>The sweep of a config, or null when it did not run in this profile.</summary>
     /// <param name="configName">Config name.</param>
     public SweepResults? Sweep(string configName) => Sweeps.TryGetValue(configName, out var s) ? s : null;

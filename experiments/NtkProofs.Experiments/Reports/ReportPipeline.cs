@@ -194,7 +194,10 @@ public static class ReportPipeline
 
         // The report is built in a staging folder and only then moved into place, so a failure leaves the previous report whole.
         string stage = Path.Combine(work, "stage-" + manifest.Id);
-        var context = new ReportContext(profile, stage, sweeps, $"./ntkproofs report --profile {profile}" + (output is null ? string.Empty : $" --out {RepositoryPaths.Relative(outDir)}"));
+        var context = new ReportContext(profile, stage, sweeps, $"./ntkproofs report --profile {profile}" + (output is null ? string.Empty : $" --out {RepositoryPaths.Relative(outDir)}"))
+        {
+            CommittedBench = CommittedBench.Load(root),
+        };
         Directory.CreateDirectory(context.DataFolder);
         foreach (var config in configs)
         {
