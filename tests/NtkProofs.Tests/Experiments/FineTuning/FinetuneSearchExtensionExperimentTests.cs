@@ -58,7 +58,8 @@ public sealed class FinetuneSearchExtensionExperimentTests
         string folder = Path.Combine(NtkProofs.Experiments.Cli.RepositoryPaths.Root(), "experiments", "configs", "decisive");
         var extension = SweepConfig.Load(Path.Combine(folder, "finetune-lr-extension.json"));
         Assert.IsType<FinetuneSearchExtensionExperiment>(extension.Experiment);
-        var protocolPoints = SweepConfig.Load(Path.Combine(folder, "finetune-protocol.json")).Plan().Points.Select(p => p.Point).ToList();
+        // The protocol's grid and its NTK-Attention ablations (both run the finetune-protocol experiment).
+        var protocolPoints = new[] { "finetune-protocol.json", "finetune-ablations.json" }.SelectMany(f => SweepConfig.Load(Path.Combine(folder, f)).Plan().Points.Select(p => p.Point)).ToList();
         var points = extension.Plan().Points.Select(p => p.Point).ToList();
         Assert.NotEmpty(points);
         foreach (var p in points)
@@ -66,9 +67,11 @@ public sealed class FinetuneSearchExtensionExperimentTests
             // Every parameter of the extension point (but its rates) equals that of exactly one protocol point.
             var own = p.ToJson();
             var match = protocolPoints.Where(q => own.Where(kv => kv.Key != "rates").All(kv => JsonNode.DeepEquals(kv.Value, q.ToJson()[kv.Key]))).ToList();
-            Assert.Single(match);
-            // Beyond the protocol grid's top rate: 1e-2 for NTK-Attention, 1e-1 for P-Tuning v2 (its method rate 1e-2 x 10).
-            double top = p.Text("method") == "prefix" ? 0.1 : 0.01;
+            var extended = Assert.Single(match);
+            // Beyond the point's grid top: its lr_grid where it sets one, else the default grid's (the method file's rate x 10:
+            // 1e-2 for NTK-Attention, 1e-1 for P-Tuning v2).
+            string grid = extended.Text("lr_grid");
+            double top = grid.Length > 0 ? FinetuneSearchExtensionExperiment.ParseRates(grid).Max() : p.Text("method") == "prefix" ? 0.1 : 0.01;
             Assert.All(FinetuneSearchExtensionExperiment.ParseRates(p.Text("rates")), r => Assert.True(r > top, $"{p.Text("method")} rate {r}"));
         }
     }
@@ -79,7 +82,8 @@ public sealed class FinetuneSearchExtensionExperimentTests
         string folder = Path.Combine(NtkProofs.Experiments.Cli.RepositoryPaths.Root(), "experiments", "configs", "decisive");
         var wide = SweepConfig.Load(Path.Combine(folder, "finetune-protocol-wide.json"));
         Assert.IsType<FinetuneProtocolExperiment>(wide.Experiment);
-        var protocolPoints = SweepConfig.Load(Path.Combine(folder, "finetune-protocol.json")).Plan().Points.Select(p => p.Point).ToList();
+        // The protocol's grid and its NTK-Attention ablations (both run the finetune-protocol experiment).
+        var protocolPoints = new[] { "finetune-protocol.json", "finetune-ablations.json" }.SelectMany(f => SweepConfig.Load(Path.Combine(folder, f)).Plan().Points.Select(p => p.Point)).ToList();
         var points = wide.Plan().Points.Select(p => p.Point).ToList();
         Assert.NotEmpty(points);
         foreach (var p in points)
