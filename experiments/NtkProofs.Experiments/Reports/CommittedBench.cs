@@ -47,13 +47,19 @@ public sealed record CommittedBench(string Folder, string Command, PerfResult Re
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{DefaultFolder}/{Path.GetFileName(file)}: not a perf result ({e.Message}); regenerate it with {RegenerateCommand}"), e);
         }
 
-        string commit = "unknown";
-        string manifest = Path.Combine(folder, "manifest.json");
-        if (File.Exists(manifest) && JsonNode.Parse(File.ReadAllText(manifest))?["git_commit"]?.GetValue<string>() is { Length: >= 7 } sha)
-        {
-            commit = sha[..7];
-        }
+        return new CommittedBench(DefaultFolder, RegenerateCommand, result, CommitOf(Path.Combine(folder, "manifest.json")));
+    }
 
-        return new CommittedBench(DefaultFolder, RegenerateCommand, result, commit);
+    // The short commit recorded in the run's manifest; "unknown" when the manifest is missing or unreadable (it only labels the run).
+    private static string CommitOf(string manifest)
+    {
+        try
+        {
+            return File.Exists(manifest) && JsonNode.Parse(File.ReadAllText(manifest))?["git_commit"] is JsonValue v && v.TryGetValue<string>(out var sha) && sha.Length >= 7 ? sha[..7] : "unknown";
+        }
+        catch (JsonException)
+        {
+            return "unknown";
+        }
     }
 }
