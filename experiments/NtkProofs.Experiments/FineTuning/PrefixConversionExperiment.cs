@@ -14,7 +14,8 @@ namespace NtkProofs.Experiments.FineTuning;
 /// Z(P), k(P) per layer and head from the learned prefix (<see cref="PrefixConversion"/>), evaluate the converted adapter
 /// with the prefix run's classification head before any training, then train it (same schedule and seed) and evaluate
 /// again. Records the three accuracies with per-example correctness (<see cref="PrefixConversionRecord"/>). Settings not
-/// given come from <c>experiments/configs/finetune/</c> as for <see cref="FinetuneExperiment"/>.
+/// given come from <c>experiments/configs/finetune/</c> as for <see cref="FinetuneExperiment"/>. In a sweep with a store,
+/// the prefix run is trained once per configuration and shared by the points that convert it (<see cref="PrefixRunCache"/>).
 /// </summary>
 public sealed class PrefixConversionExperiment : TypedExperiment<PrefixConversionRecord>
 {
@@ -108,10 +109,24 @@ public sealed class PrefixConversionExperiment : TypedExperiment<PrefixConversio
         string prefixDir = Path.Combine(root, "prefix"), ntkDir = Path.Combine(root, "ntk");
         try
         {
-            var prefixResult = FineTuneRunner.Run(prefixConfig, prefixDir, examples: examples, encoder: inner.Encoder, placement: context.Placement, cancellation: context.Cancellation);
-            var prefixRun = FinetuneExperiment.Record(KeyOf(point), prefixConfig, prefixResult, inner.Encoder)
-                with { ZSpectra = ZSpectrum.Encode(ZSpectra.FromCheckpoint(prefixDir, prefixConfig.ToAdapterConfig(), inner.Encoder.Config)) };
-            var saved = NtkProofs.IO.SafetensorsCpu.Load(Path.Combine(prefixDir, AdapterCheckpoint.WeightsFile));
+            var cache = PrefixRunCache.For(context.Parts, prefixConfig.ToJson());
+            FinetuneRun prefixRun;
+            string prefixWeights;
+            if (cache?.TryRead() is { } cached)
+            {
+                context.Status?.Invoke("prefix run: stored (shared with the other points of this task, m and seed)");
+                (prefixRun, prefixWeights) = (cached.Run with { SettingKey = KeyOf(point) }, cached.WeightsFile);
+            }
+            else
+            {
+                var prefixResult = FineTuneRunner.Run(prefixConfig, prefixDir, examples: examples, encoder: inner.Encoder, placement: context.Placement, cancellation: context.Cancellation);
+                prefixRun = FinetuneExperiment.Record(KeyOf(point), prefixConfig, prefixResult, inner.Encoder)
+                    with { ZSpectra = ZSpectrum.Encode(ZSpectra.FromCheckpoint(prefixDir, prefixConfig.ToAdapterConfig(), inner.Encoder.Config)) };
+                prefixWeights = Path.Combine(prefixDir, AdapterCheckpoint.WeightsFile);
+                cache?.Write(prefixRun, prefixWeights);
+            }
+
+            var saved = NtkProofs.IO.SafetensorsCpu.Load(prefixWeights);
             EvaluationResult? convertedTest = null, convertedValidation = null;
             FineTuneResult trained;
             try

@@ -21,6 +21,7 @@ public sealed class PointParts
     private const string SeedField = "master_seed";
     private const string ManifestField = "manifest";
     private readonly long masterSeed;
+    private readonly string storeFolder;
 
     /// <summary>The parts of <paramref name="pointKey"/> under <paramref name="storeFolder"/>/parts.</summary>
     /// <param name="storeFolder">The folder of the sweep's JSON lines.</param>
@@ -39,6 +40,7 @@ public sealed class PointParts
         PointKey = pointKey;
         Manifest = manifest;
         this.masterSeed = masterSeed;
+        this.storeFolder = Path.GetFullPath(storeFolder);
         Folder = Path.Combine(Path.GetFullPath(storeFolder), FolderName, pointKey);
     }
 
@@ -50,6 +52,13 @@ public sealed class PointParts
 
     /// <summary>The folder holding this point's parts.</summary>
     public string Folder { get; }
+
+    /// <summary>
+    /// The parts of another key in the same store, with the same master seed and manifest: where a point keeps work that
+    /// other points reuse (a prefix run that several conversions start from). The sweep never deletes such a folder.
+    /// </summary>
+    /// <param name="pointKey">The other key (letters, digits and '-'; no '.').</param>
+    public PointParts Sibling(string pointKey) => new(storeFolder, pointKey, masterSeed, Manifest);
 
     /// <summary>The names of the parts stored so far, sorted.</summary>
     public IReadOnlyList<string> Names =>

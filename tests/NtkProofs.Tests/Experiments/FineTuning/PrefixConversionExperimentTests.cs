@@ -44,6 +44,49 @@ public sealed class PrefixConversionExperimentTests
     }
 
     [Fact]
+    public void Points_of_one_task_m_and_seed_convert_one_prefix_run_kept_in_the_store()
+    {
+        string store = Path.Combine(Path.GetTempPath(), "ntkproofs-prefix-cache-test-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var experiment = Tiny();
+            (string Name, JsonNode Value)[] common = [("prefix_length", 3), ("steps", 2), ("batch", 8), ("max_length", 12), ("max_eval", 16), ("seed", 5)];
+            var elu = Point([.. common, ("feature", "elu1")]);
+            var prf = Point([.. common, ("feature", "prf:8")]);
+            ExperimentContext Context(SweepPoint p, List<string> statuses) =>
+                new ExperimentContext(MasterSeed) with { Parts = new PointParts(store, p.Key, MasterSeed), Status = statuses.Add };
+
+            var first = new List<string>();
+            var a = experiment.Measure(elu, Context(elu, first));
+            Assert.DoesNotContain(first, m => m.StartsWith("prefix run: stored", StringComparison.Ordinal));
+            var cacheFolders = Directory.GetDirectories(Path.Combine(store, PointParts.FolderName), PrefixRunCache.KeyPrefix + "*");
+            Assert.Single(cacheFolders);
+
+            var second = new List<string>();
+            var b = experiment.Measure(prf, Context(prf, second));
+            Assert.Contains(second, m => m.StartsWith("prefix run: stored", StringComparison.Ordinal));
+            Assert.Equal(a.Prefix with { SettingKey = b.Prefix.SettingKey }, b.Prefix);
+            Assert.NotEqual(a.Prefix.SettingKey, b.Prefix.SettingKey);
+            Assert.Equal("prf:8", b.Feature);
+
+            // Weights that no longer match the recorded hash are not used: the prefix is trained again and the entry rewritten.
+            string weights = Directory.GetFiles(cacheFolders[0], "*.safetensors").Single();
+            File.WriteAllBytes(weights, [1, 2, 3]);
+            var third = new List<string>();
+            experiment.Measure(prf, Context(prf, third));
+            Assert.DoesNotContain(third, m => m.StartsWith("prefix run: stored", StringComparison.Ordinal));
+            Assert.NotEqual(3, new FileInfo(weights).Length);
+        }
+        finally
+        {
+            if (Directory.Exists(store))
+            {
+                Directory.Delete(store, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public void Convert_puts_Z_P_k_P_into_the_adapter_and_the_prefix_runs_head_into_the_head()
     {
         var prefixConfig = new PrefixTuningAdapterConfig(NumVirtualTokens: 3);
