@@ -12,7 +12,9 @@ namespace NtkProofs.Kernels;
 /// hundred KiB and folded at once into the Gram matrix, upper triangle only (it is symmetric), by an 8 x 8 register-tiled
 /// product. Two passes over the prefix, as <see cref="EmpiricalKernel"/>'s torch path: softmax statistics, then the Gram
 /// products. The prefix is split into parts of <see cref="PartRows"/> rows, each with its own accumulators, run on up to
-/// <see cref="TorchRuntime.Threads"/> threads and merged in part order: the same bits whatever the thread count.
+/// <see cref="TorchRuntime.Threads"/> threads and merged in part order: the same bits whatever the thread count. Fixed values
+/// that are all +-1 with at most <see cref="SignClassKernel.MaxOutputs"/> outputs take <see cref="SignClassKernel"/>'s single
+/// pass instead.
 /// </summary>
 internal static class FusedCpuKernel
 {
@@ -54,6 +56,12 @@ internal static class FusedCpuKernel
             {
                 xt[(k * nPad) + i] = x[(i * d) + k];
             }
+        }
+
+        // +-1 values (the fixed path's own) and few outputs: one pass by sign classes.
+        if (!withWeightGram && SignClassKernel.Applies(values, m, c))
+        {
+            return (SignClassKernel.KeyGram(xt, prefix, values, n, nPad, d, m, c, threads), null);
         }
 
         // Parts of PartRows prefix rows, fixed by m alone and merged in order: the bits do not depend on the thread count.
@@ -109,9 +117,10 @@ internal static class FusedCpuKernel
         return result;
     }
 
-    // logits[r - start][0..nPad) = X p_r for the rows of one block, 8 prefix rows at a time (8 independent FMA chains).
+    // logits[r - start][0..nPad) = X p_r for the rows of one block, 4 prefix rows x 16 samples at a time (16 independent FMA
+    // chains), then 4 x 8.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Logits(double[] xt, double[] prefix, int nPad, int d, int start, int count, double[] logits)
+    internal static void Logits(double[] xt, double[] prefix, int nPad, int d, int start, int count, double[] logits)
     {
         ref double xr = ref MemoryMarshal.GetArrayDataReference(xt);
         ref double pr = ref MemoryMarshal.GetArrayDataReference(prefix);
@@ -120,7 +129,13 @@ internal static class FusedCpuKernel
         for (; r + 4 <= count; r += 4)
         {
             nuint p0 = (nuint)((start + r) * d), p1 = p0 + (nuint)d, p2 = p1 + (nuint)d, p3 = p2 + (nuint)d;
-            for (int i = 0; i < nPad; i += 2 * Lanes)
+            int i = 0;
+            for (; i + (4 * Lanes) <= nPad; i += 4 * Lanes)
+            {
+                Logits4x16(ref xr, ref pr, ref lr, nPad, d, r, p0, i);
+            }
+
+            for (; i < nPad; i += 2 * Lanes)
             {
                 Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
                 for (int k = 0; k < d; k++)
@@ -166,6 +181,61 @@ internal static class FusedCpuKernel
                 a0.StoreUnsafe(ref lr, (nuint)((r * nPad) + i));
             }
         }
+    }
+
+    // logits of 4 prefix rows (p0 .. p0 + 3d) at 16 samples from i: 16 independent FMA chains, each broadcast used 4 times.
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Logits4x16(ref double xr, ref double pr, ref double lr, int nPad, int d, int r, nuint p0, int i)
+    {
+        Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        Vector256<double> e0 = default, e1 = default, e2 = default, e3 = default, f0 = default, f1 = default, f2 = default, f3 = default;
+        nuint p1 = p0 + (nuint)d, p2 = p1 + (nuint)d, p3 = p2 + (nuint)d;
+        for (int k = 0; k < d; k++)
+        {
+            nuint at = (nuint)((k * nPad) + i);
+            var x0 = Vector256.LoadUnsafe(ref xr, at);
+            var x1 = Vector256.LoadUnsafe(ref xr, at + Lanes);
+            var x2 = Vector256.LoadUnsafe(ref xr, at + (2 * Lanes));
+            var x3 = Vector256.LoadUnsafe(ref xr, at + (3 * Lanes));
+            var w = Vector256.Create(Unsafe.Add(ref pr, p0 + (nuint)k));
+            a0 = Vector256.FusedMultiplyAdd(x0, w, a0);
+            b0 = Vector256.FusedMultiplyAdd(x1, w, b0);
+            e0 = Vector256.FusedMultiplyAdd(x2, w, e0);
+            f0 = Vector256.FusedMultiplyAdd(x3, w, f0);
+            w = Vector256.Create(Unsafe.Add(ref pr, p1 + (nuint)k));
+            a1 = Vector256.FusedMultiplyAdd(x0, w, a1);
+            b1 = Vector256.FusedMultiplyAdd(x1, w, b1);
+            e1 = Vector256.FusedMultiplyAdd(x2, w, e1);
+            f1 = Vector256.FusedMultiplyAdd(x3, w, f1);
+            w = Vector256.Create(Unsafe.Add(ref pr, p2 + (nuint)k));
+            a2 = Vector256.FusedMultiplyAdd(x0, w, a2);
+            b2 = Vector256.FusedMultiplyAdd(x1, w, b2);
+            e2 = Vector256.FusedMultiplyAdd(x2, w, e2);
+            f2 = Vector256.FusedMultiplyAdd(x3, w, f2);
+            w = Vector256.Create(Unsafe.Add(ref pr, p3 + (nuint)k));
+            a3 = Vector256.FusedMultiplyAdd(x0, w, a3);
+            b3 = Vector256.FusedMultiplyAdd(x1, w, b3);
+            e3 = Vector256.FusedMultiplyAdd(x2, w, e3);
+            f3 = Vector256.FusedMultiplyAdd(x3, w, f3);
+        }
+
+        nuint o0 = (nuint)((r * nPad) + i), o1 = o0 + (nuint)nPad, o2 = o1 + (nuint)nPad, o3 = o2 + (nuint)nPad;
+        a0.StoreUnsafe(ref lr, o0);
+        b0.StoreUnsafe(ref lr, o0 + Lanes);
+        e0.StoreUnsafe(ref lr, o0 + (2 * Lanes));
+        f0.StoreUnsafe(ref lr, o0 + (3 * Lanes));
+        a1.StoreUnsafe(ref lr, o1);
+        b1.StoreUnsafe(ref lr, o1 + Lanes);
+        e1.StoreUnsafe(ref lr, o1 + (2 * Lanes));
+        f1.StoreUnsafe(ref lr, o1 + (3 * Lanes));
+        a2.StoreUnsafe(ref lr, o2);
+        b2.StoreUnsafe(ref lr, o2 + Lanes);
+        e2.StoreUnsafe(ref lr, o2 + (2 * Lanes));
+        f2.StoreUnsafe(ref lr, o2 + (3 * Lanes));
+        a3.StoreUnsafe(ref lr, o3);
+        b3.StoreUnsafe(ref lr, o3 + Lanes);
+        e3.StoreUnsafe(ref lr, o3 + (2 * Lanes));
+        f3.StoreUnsafe(ref lr, o3 + (3 * Lanes));
     }
 
     // One part of pass 2: for each block, factor[r][(i, l)] = sqrt(m) S_ir (value_rl - mu_il) and weights[r][i] = sqrt(m) S_ir,
@@ -225,11 +295,17 @@ internal static class FusedCpuKernel
     }
 
     // gram[i][j] += sum_r a[r][i] a[r][j] for the 8 x 8 tiles on or above the diagonal; a is count x width, row-major.
+    private static void UpperGram(double[] a, int width, int count, double[] gram) => UpperGram(a, 0, width, count, gram, 0);
+
+    /// <summary>
+    /// gram[i][j] += sum_r a[r][i] a[r][j] for the 8 x 8 tiles on or above the diagonal; a is count x width, row-major, from
+    /// aOffset; gram is width x width from gramOffset; width is a multiple of 8.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void UpperGram(double[] a, int width, int count, double[] gram)
+    internal static void UpperGram(double[] a, int aOffset, int width, int count, double[] gram, int gramOffset)
     {
-        ref double ar = ref MemoryMarshal.GetArrayDataReference(a);
-        ref double gr = ref MemoryMarshal.GetArrayDataReference(gram);
+        ref double ar = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a), aOffset);
+        ref double gr = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(gram), gramOffset);
         for (int i0 = 0; i0 < width; i0 += Tile)
         {
             for (int j0 = i0; j0 < width; j0 += Tile)

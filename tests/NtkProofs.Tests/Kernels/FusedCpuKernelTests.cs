@@ -21,6 +21,9 @@ public sealed class FusedCpuKernelTests(ITestOutputHelper output)
     [InlineData(ValuePath.SeparateValue, 9, 3, 513, 1)]
     [InlineData(ValuePath.SeparateValue, 6, 4, 300, 3)]
     [InlineData(ValuePath.FixedValue, 3, 2, 257, 5)]
+    [InlineData(ValuePath.FixedValue, 10, 4, 1500, 2)]
+    [InlineData(ValuePath.FixedValue, 7, 3, (2 * FusedCpuKernel.PartRows) + 333, 3)]
+    [InlineData(ValuePath.FixedValue, 64, 16, FusedCpuKernel.PartRows + 1, 1)]
     [InlineData(ValuePath.SeparateValue, 64, 16, 2050, 1)]
     public void FusedPathEqualsTheTorchPath(ValuePath path, int n, int d, int m, int c)
     {
@@ -53,6 +56,53 @@ public sealed class FusedCpuKernelTests(ITestOutputHelper output)
         Assert.True(fused.isfinite().all().item<bool>());
         TensorAssert.Close(fused, EmpiricalKernel.ComputeWithTorch(model, x), Tolerance.Float64, output, "logits ~ 300");
     }
+
+    /// <summary>Fixed values with logits growing along the prefix: the sign-class kernel must raise its shift mid-part.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void LargeGrowingLogitsDoNotOverflowTheSignClassKernel(int c)
+    {
+        int m = 1500;
+        var spec = PrefixModelSpec.Create(ValuePath.FixedValue, inputDim: 4, prefixLength: m, sigma: 1.0, outputDim: c);
+        using var seedModel = PrefixModel.Initialize(spec, 7);
+        using var growth = linspace(1.0 / m, 1.0, m, ScalarType.Float64).unsqueeze(1) * 300.0;
+        using var model = new PrefixModel(spec, seedModel.Prefix * growth, seedModel.Values);
+        using var x = InputSets.UnitSphere(9, 4, 8, 0.99);
+        using var scope = NewDisposeScope();
+        Assert.True(SignClassKernel.Applies(Rent(model.ValueMatrix), m, c));
+        var fused = EmpiricalKernel.ComputeFused(model, x);
+        Assert.True(fused.isfinite().all().item<bool>());
+        TensorAssert.Close(fused, EmpiricalKernel.ComputeWithTorch(model, x), Tolerance.Float64, output, $"growing logits up to ~300, c {c}");
+    }
+
+    [Fact]
+    public void TheSignClassKernelTakesOnlyPlusMinusOneValuesAndFewOutputs()
+    {
+        Assert.True(SignClassKernel.Applies([1, -1, -1, 1, 9], 2, 2));
+        Assert.False(SignClassKernel.Applies([1, -1, 0.5, 1], 2, 2));
+        Assert.False(SignClassKernel.Applies([1, -1, 0, 1], 4, 1));
+        Assert.False(SignClassKernel.Applies(Enumerable.Repeat(1.0, 8).ToArray(), 2, SignClassKernel.MaxOutputs + 1));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void OneAndTwoThreadsGiveTheSameBitsForSignValues(int c)
+    {
+        var rng = new Random(4);
+        int n = 11, d = 5, m = (2 * FusedCpuKernel.PartRows) + 701;
+        var x = Enumerable.Range(0, n * d).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var p = Enumerable.Range(0, m * d).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var a = Enumerable.Range(0, m * c).Select(_ => rng.Next(2) * 2.0 - 1.0).ToArray();
+        var (one, _) = FusedCpuKernel.Grams(x, p, a, n, d, m, c, false, 1);
+        var (two, _) = FusedCpuKernel.Grams(x, p, a, n, d, m, c, false, 2);
+        var (again, _) = FusedCpuKernel.Grams(x, p, a, n, d, m, c, false, 2);
+        Assert.Equal(two, again);
+        Assert.Equal(one, two);
+    }
+
+    private static double[] Rent(Tensor t) => t.contiguous().data<double>().ToArray();
 
     [Fact]
     public void OneAndTwoThreadsGiveTheSameBits()
