@@ -129,7 +129,7 @@ public static class FineTuningRuns
         long steps = protocol.Sum(p => p.TotalSteps);
         int resumed = protocol.Sum(p => p.StoredRuns.Count);
         text.AppendLine();
-        text.AppendLine(string.Create(inv, $"Compute: {protocol.Count} protocol point(s), {protocol.Sum(p => p.Search.Count + p.Runs.Count)} training runs, {steps:N0} optimizer steps, {hours:F2} hours of training wall-clock (sum over runs; each point ran as one process on the machine of its commit){(resumed > 0 ? $"; {resumed} run(s) were read from stored parts of an interrupted point (the record's `stored_runs` names the commit of each)" : string.Empty)}{(extensions.Count > 0 ? $"; grid-edge check: {extensions.Sum(e => e.Search.Count)} search run(s), {extensions.Sum(e => e.TotalSeconds) / 3600:F2} hours" : string.Empty)}."));
+        text.AppendLine(string.Create(inv, $"Compute: {protocol.Count} protocol point(s), {protocol.Sum(p => p.Search.Count + p.Runs.Count)} training runs, {steps:N0} optimizer steps, {hours:F2} hours of training wall-clock (sum over runs; each point ran as one process on the machine of its commit; s / step is that process's wall-clock per optimizer step, so it depends on its torch threads and on what else shared the machine: the sweep manifests under `manifests/` record `torch_threads`, and s / step compares only between points run the same way){(resumed > 0 ? $"; {resumed} run(s) were read from stored parts of an interrupted point (the record's `stored_runs` names the commit of each)" : string.Empty)}{(extensions.Count > 0 ? $"; grid-edge check: {extensions.Sum(e => e.Search.Count)} search run(s), {extensions.Sum(e => e.TotalSeconds) / 3600:F2} hours" : string.Empty)}."));
         return text.ToString();
     }
 }
