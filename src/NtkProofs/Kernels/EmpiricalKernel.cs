@@ -58,7 +58,14 @@ public static class EmpiricalKernel
         int n = (int)x.shape[0], m = model.Spec.PrefixLength, d = model.Spec.InputDim, c = model.Spec.OutputDim;
         bool separate = model.Spec.ValuePath == ValuePath.SeparateValue;
         var inputs = Rent(x);
-        var prefix = Rent(model.Prefix);
+        // The prefix (m x d, the largest input) is read in place from its storage, not copied.
+        using var prefixData = model.Prefix.detach().contiguous();
+        if (prefixData.dtype != ScalarType.Float64 || prefixData.device_type != DeviceType.CPU)
+        {
+            throw new ArgumentException("the fused CPU kernel needs a float64 CPU prefix", nameof(model));
+        }
+
+        var prefix = DoubleBuffer.InPlace(prefixData.bytes);
         var values = Rent(model.ValueMatrix);
         double[] keyGramData;
         double[]? weightGramData;
@@ -69,7 +76,6 @@ public static class EmpiricalKernel
         finally
         {
             System.Buffers.ArrayPool<double>.Shared.Return(inputs);
-            System.Buffers.ArrayPool<double>.Shared.Return(prefix);
             System.Buffers.ArrayPool<double>.Shared.Return(values);
         }
 

@@ -43,8 +43,27 @@ internal static class FusedCpuKernel
     /// <param name="c">Output dimension.</param>
     /// <param name="withWeightGram">Whether to form weightGram.</param>
     /// <param name="threads">Threads.</param>
-    public static (double[] KeyGram, double[]? WeightGram) Grams(double[] x, double[] prefix, double[] values, int n, int d, int m, int c, bool withWeightGram, int threads)
+    public static (double[] KeyGram, double[]? WeightGram) Grams(double[] x, double[] prefix, double[] values, int n, int d, int m, int c, bool withWeightGram, int threads) =>
+        Grams(x, new DoubleBuffer(prefix), values, n, d, m, c, withWeightGram, threads);
+
+    /// <summary>As the array overload, with the prefix read in place (for example a tensor's storage).</summary>
+    /// <param name="x">Inputs, n x d row-major.</param>
+    /// <param name="prefix">Prefix P, m x d row-major.</param>
+    /// <param name="values">Value matrix, m x c row-major.</param>
+    /// <param name="n">Samples.</param>
+    /// <param name="d">Input dimension.</param>
+    /// <param name="m">Prefix length.</param>
+    /// <param name="c">Output dimension.</param>
+    /// <param name="withWeightGram">Whether to form weightGram.</param>
+    /// <param name="threads">Threads.</param>
+    public static (double[] KeyGram, double[]? WeightGram) Grams(double[] x, DoubleBuffer prefix, double[] values, int n, int d, int m, int c, bool withWeightGram, int threads)
     {
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (prefix.Length < (long)m * d)
+        {
+            throw new ArgumentException($"the prefix holds {prefix.Length} doubles, m x d = {(long)m * d}", nameof(prefix));
+        }
+
         int nPad = RoundUp(n, Tile);
         int rows = n * c, rowsPad = RoundUp(rows, Tile);
 
@@ -120,10 +139,10 @@ internal static class FusedCpuKernel
     // logits[r - start][0..nPad) = X p_r for the rows of one block, 4 prefix rows x 16 samples at a time (16 independent FMA
     // chains), then 4 x 8.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Logits(double[] xt, double[] prefix, int nPad, int d, int start, int count, double[] logits)
+    internal static void Logits(double[] xt, DoubleBuffer prefix, int nPad, int d, int start, int count, double[] logits)
     {
         ref double xr = ref MemoryMarshal.GetArrayDataReference(xt);
-        ref double pr = ref MemoryMarshal.GetArrayDataReference(prefix);
+        ref double pr = ref MemoryMarshal.GetReference(prefix.Span);
         ref double lr = ref MemoryMarshal.GetArrayDataReference(logits);
         int r = 0;
         for (; r + 4 <= count; r += 4)
@@ -241,7 +260,7 @@ internal static class FusedCpuKernel
     // One part of pass 2: for each block, factor[r][(i, l)] = sqrt(m) S_ir (value_rl - mu_il) and weights[r][i] = sqrt(m) S_ir,
     // folded into the upper triangles of keyGram (rowsPad^2) and weightGram (nPad^2).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double[] KeyGram, double[] WeightGram) GramPart(double[] xt, double[] prefix, double[] values, double[] shift, double[] mean, int n, int nPad, int d, int c, int rowsPad, int start, int end, bool withWeightGram, double[] logits, double[] factor)
+    private static (double[] KeyGram, double[] WeightGram) GramPart(double[] xt, DoubleBuffer prefix, double[] values, double[] shift, double[] mean, int n, int nPad, int d, int c, int rowsPad, int start, int end, bool withWeightGram, double[] logits, double[] factor)
     {
         var keyGram = new double[rowsPad * rowsPad];
         var weightGram = withWeightGram ? new double[nPad * nPad] : [];
@@ -377,7 +396,7 @@ internal static class FusedCpuKernel
         public double[] Weighted { get; }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static Statistics Of(double[] xt, double[] prefix, double[] values, int nPad, int d, int c, int start, int end, double[] logits)
+        public static Statistics Of(double[] xt, DoubleBuffer prefix, double[] values, int nPad, int d, int c, int start, int end, double[] logits)
         {
             var max = Enumerable.Repeat(double.NegativeInfinity, nPad).ToArray();
             var sum = new double[nPad];

@@ -59,7 +59,7 @@ internal static class SignClassKernel
     /// <param name="m">Prefix length.</param>
     /// <param name="c">Output dimension.</param>
     /// <param name="threads">Threads.</param>
-    public static double[] KeyGram(double[] xt, double[] prefix, double[] values, int n, int nPad, int d, int m, int c, int threads)
+    public static double[] KeyGram(double[] xt, DoubleBuffer prefix, double[] values, int n, int nPad, int d, int m, int c, int threads)
     {
         int classes = 1 << c;
         var rowClass = new byte[m];
@@ -199,7 +199,7 @@ internal static class SignClassKernel
         public double[] Grams { get; }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static Part Of(double[] xt, double[] prefix, byte[] rowClass, int nPad, int d, int classes, int start, int end, double[] logits, double[] buffers)
+        public static Part Of(double[] xt, DoubleBuffer prefix, byte[] rowClass, int nPad, int d, int classes, int start, int end, double[] logits, double[] buffers)
         {
             int block = FusedCpuKernel.Block;
             var shift = new double[nPad];
