@@ -71,6 +71,13 @@ public sealed class AdaptedClassifier : nn.Module<Tensor, Tensor, Tensor>
     /// </summary>
     public Device Device => classifier.weight!.device;
 
+    /// <summary>
+    /// Whether the encoder's per-token blocks skip the padding (default true: the pooling reads real tokens only, so the
+    /// logits are the same up to floating-point rounding, with the same dropout masks for a seed, at about half the work on
+    /// padded batches of sentences; see <see cref="TokenLayout"/>). False runs the padded computation.
+    /// </summary>
+    public bool SkipsPadding { get; set; } = true;
+
     /// <summary>Mean-pooled sentence representation, [B, D].</summary>
     /// <param name="inputIds">int64 [B, L].</param>
     /// <param name="attentionMask">[B, L].</param>
@@ -79,7 +86,7 @@ public sealed class AdaptedClassifier : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         // With neither hooks nor a trainable encoder (head only), no gradient can flow into the encoder: skip its graph.
         using var grad = baseNeedsGradient ? null : no_grad();
-        var hidden = bert.forward(inputIds, attentionMask);
+        var hidden = bert.Forward(inputIds, attentionMask, SkipsPadding);
         return MeanPooling.Pool(hidden, attentionMask).MoveToOuterDisposeScope();
     }
 

@@ -28,9 +28,15 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Attention block output, [B, L, D].</summary>
     /// <param name="hidden">Layer input, [B, L, D].</param>
     /// <param name="keyMask">bool [B, L].</param>
-    public override Tensor forward(Tensor hidden, Tensor keyMask)
+    public override Tensor forward(Tensor hidden, Tensor keyMask) => Forward(hidden, keyMask, null);
+
+    /// <summary>Attention block output in the layout of <paramref name="hidden"/>.</summary>
+    /// <param name="hidden">Layer input, [B, L, D], or its real tokens [T, D] when <paramref name="layout"/> is given.</param>
+    /// <param name="keyMask">bool [B, L].</param>
+    /// <param name="layout">The real tokens of the batch, or null for the padded layout.</param>
+    public Tensor Forward(Tensor hidden, Tensor keyMask, TokenLayout? layout)
     {
         using var scope = NewDisposeScope();
-        return output.forward(selfAttention.forward(hidden, keyMask), hidden).MoveToOuterDisposeScope();
+        return output.Forward(selfAttention.Forward(hidden, keyMask, layout), hidden, layout).MoveToOuterDisposeScope();
     }
 }

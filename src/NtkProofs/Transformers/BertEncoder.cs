@@ -24,15 +24,22 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Runs every layer.</summary>
     /// <param name="hidden">Embeddings, [B, L, D].</param>
     /// <param name="keyMask">bool [B, L].</param>
-    public override Tensor forward(Tensor hidden, Tensor keyMask)
+    public override Tensor forward(Tensor hidden, Tensor keyMask) => Forward(hidden, keyMask, skipPadding: false);
+
+    /// <summary>Runs every layer, with the per-token blocks on the real tokens alone when <paramref name="skipPadding"/> is true (zeros at the padding of the output).</summary>
+    /// <param name="hidden">Embeddings, [B, L, D].</param>
+    /// <param name="keyMask">bool [B, L].</param>
+    /// <param name="skipPadding">Whether to skip the padding rows (<see cref="TokenLayout"/>).</param>
+    public Tensor Forward(Tensor hidden, Tensor keyMask, bool skipPadding)
     {
         using var scope = NewDisposeScope();
-        var x = hidden;
+        using var layout = skipPadding ? TokenLayout.Of(keyMask) : null;
+        var x = layout is null ? hidden : layout.Pack(hidden);
         foreach (var l in layer)
         {
-            x = l.forward(x, keyMask);
+            x = l.Forward(x, keyMask, layout);
         }
 
-        return x.MoveToOuterDisposeScope();
+        return (layout is null ? x : layout.Unpack(x)).MoveToOuterDisposeScope();
     }
 }

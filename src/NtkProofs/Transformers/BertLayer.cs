@@ -27,10 +27,16 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Layer output, [B, L, D].</summary>
     /// <param name="hidden">[B, L, D].</param>
     /// <param name="keyMask">bool [B, L].</param>
-    public override Tensor forward(Tensor hidden, Tensor keyMask)
+    public override Tensor forward(Tensor hidden, Tensor keyMask) => Forward(hidden, keyMask, null);
+
+    /// <summary>Layer output in the layout of <paramref name="hidden"/>: with a layout, every per-token block runs on the real tokens alone.</summary>
+    /// <param name="hidden">[B, L, D], or its real tokens [T, D] when <paramref name="layout"/> is given.</param>
+    /// <param name="keyMask">bool [B, L].</param>
+    /// <param name="layout">The real tokens of the batch, or null for the padded layout.</param>
+    public Tensor Forward(Tensor hidden, Tensor keyMask, TokenLayout? layout)
     {
         using var scope = NewDisposeScope();
-        var attended = attention.forward(hidden, keyMask);
-        return output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
+        var attended = attention.Forward(hidden, keyMask, layout);
+        return output.Forward(intermediate.forward(attended), attended, layout).MoveToOuterDisposeScope();
     }
 }

@@ -51,7 +51,19 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="inputIds">int64 [B, L].</param>
     /// <param name="attentionMask">int64 or bool [B, L]: 1/true for real tokens, 0/false for padding.</param>
     /// <returns>[B, L, D].</returns>
-    public override Tensor forward(Tensor inputIds, Tensor attentionMask)
+    public override Tensor forward(Tensor inputIds, Tensor attentionMask) => Forward(inputIds, attentionMask, skipPadding: false);
+
+    /// <summary>
+    /// last_hidden_state, with the per-token blocks (projections, feed-forward, layer norms) on the real tokens alone when
+    /// <paramref name="skipPadding"/> is true (see <see cref="TokenLayout"/>): the real tokens' states are the same up to
+    /// floating-point rounding, with the same dropout masks for the same seed; the padding positions are then zero instead
+    /// of the padded computation's values (which only a reader that ignores the mask sees; false matches Hugging Face there).
+    /// </summary>
+    /// <param name="inputIds">int64 [B, L].</param>
+    /// <param name="attentionMask">int64 or bool [B, L]: 1/true for real tokens, 0/false for padding.</param>
+    /// <param name="skipPadding">Whether to skip the padding rows in the per-token blocks.</param>
+    /// <returns>[B, L, D].</returns>
+    public Tensor Forward(Tensor inputIds, Tensor attentionMask, bool skipPadding)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         ArgumentNullException.ThrowIfNull(attentionMask);
@@ -64,6 +76,6 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
         var keyMask = attentionMask.dtype == ScalarType.Bool ? attentionMask : attentionMask.ne(0);
         var tokenTypes = zeros_like(inputIds);
         var hidden = embeddings.forward(inputIds, tokenTypes);
-        return encoder.forward(hidden, keyMask).MoveToOuterDisposeScope();
+        return encoder.Forward(hidden, keyMask, skipPadding).MoveToOuterDisposeScope();
     }
 }

@@ -29,9 +29,21 @@ public sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>LayerNorm(dropout(h W_2 + b_2) + residual).</summary>
     /// <param name="intermediate">[B, L, FFN].</param>
     /// <param name="residual">[B, L, D].</param>
-    public override Tensor forward(Tensor intermediate, Tensor residual)
+    public override Tensor forward(Tensor intermediate, Tensor residual) => Forward(intermediate, residual, null);
+
+    /// <summary>
+    /// The block on the real tokens alone when <paramref name="layout"/> is given ([T, ...] inputs and output). In training
+    /// the dropout mask is drawn over the padded [B, L, D] layout, as without a layout, so that the same seed gives the same
+    /// masks either way.
+    /// </summary>
+    /// <param name="intermediate">The block input, in the layout of <paramref name="residual"/>.</param>
+    /// <param name="residual">The residual, [B, L, D] or [T, D].</param>
+    /// <param name="layout">The real tokens of the batch, or null for the padded layout.</param>
+    public Tensor Forward(Tensor intermediate, Tensor residual, TokenLayout? layout)
     {
         using var scope = NewDisposeScope();
-        return layerNorm.forward(dropout.forward(dense.forward(intermediate)) + residual).MoveToOuterDisposeScope();
+        var projected = dense.forward(intermediate);
+        var dropped = layout is null || !training ? dropout.forward(projected) : layout.Pack(dropout.forward(layout.Unpack(projected)));
+        return layerNorm.forward(dropped + residual).MoveToOuterDisposeScope();
     }
 }

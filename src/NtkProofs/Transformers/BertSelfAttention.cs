@@ -56,24 +56,43 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="hidden">X, [B, L, D].</param>
     /// <param name="keyMask">bool [B, L], true for real tokens.</param>
     /// <returns>The merged context, [B, L, D] (before the output projection).</returns>
-    public override Tensor forward(Tensor hidden, Tensor keyMask)
+    public override Tensor forward(Tensor hidden, Tensor keyMask) => Forward(hidden, keyMask, null);
+
+    /// <summary>
+    /// Self-attention, with the Q, K, V projections on the real tokens alone when <paramref name="layout"/> is given: the
+    /// adapter hooks and the attention still see the padded [B, L, ...] layout (zeros at the padding).
+    /// </summary>
+    /// <param name="hidden">X, [B, L, D], or its real tokens [T, D] when <paramref name="layout"/> is given.</param>
+    /// <param name="keyMask">bool [B, L], true for real tokens.</param>
+    /// <param name="layout">The real tokens of the batch, or null for the padded layout.</param>
+    /// <returns>The merged context in the layout of <paramref name="hidden"/> (before the output projection).</returns>
+    public Tensor Forward(Tensor hidden, Tensor keyMask, TokenLayout? layout)
     {
         ArgumentNullException.ThrowIfNull(hidden);
         using var scope = NewDisposeScope();
         var q = query.forward(hidden);
         var k = key.forward(hidden);
         var v = value.forward(hidden);
+        if (layout is not null)
+        {
+            q = layout.Unpack(q);
+            k = layout.Unpack(k);
+            v = layout.Unpack(v);
+        }
+
         if (adapter is not null)
         {
-            q = adapter.AdaptQuery(hidden, q);
-            k = adapter.AdaptKey(hidden, k);
-            v = adapter.AdaptValue(hidden, v);
+            var padded = layout is null ? hidden : layout.Unpack(hidden);
+            q = adapter.AdaptQuery(padded, q);
+            k = adapter.AdaptKey(padded, k);
+            v = adapter.AdaptValue(padded, v);
         }
 
         var inputs = new AttentionInputs(SplitHeads(q), SplitHeads(k), SplitHeads(v), keyMask, layerIndex, attentionDropout);
         var context = adapter is null ? ScaledDotProductAttention.Compute(inputs, training) : adapter.Attend(inputs);
-        long b = hidden.shape[0], l = hidden.shape[1];
-        return context.transpose(1, 2).reshape(b, l, heads * headDim).MoveToOuterDisposeScope();
+        long b = keyMask.shape[0], l = keyMask.shape[1];
+        var merged = context.transpose(1, 2).reshape(b, l, heads * headDim);
+        return (layout is null ? merged : layout.Pack(merged)).MoveToOuterDisposeScope();
     }
 
     private Tensor SplitHeads(Tensor x) => x.view(x.shape[0], x.shape[1], heads, headDim).transpose(1, 2);

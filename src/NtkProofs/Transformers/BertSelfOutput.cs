@@ -29,9 +29,21 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>LayerNorm(dropout(context W_O + b_O) + residual).</summary>
     /// <param name="context">Merged attention context, [B, L, D].</param>
     /// <param name="residual">The layer input, [B, L, D].</param>
-    public override Tensor forward(Tensor context, Tensor residual)
+    public override Tensor forward(Tensor context, Tensor residual) => Forward(context, residual, null);
+
+    /// <summary>
+    /// The block on the real tokens alone when <paramref name="layout"/> is given ([T, ...] inputs and output). In training
+    /// the dropout mask is drawn over the padded [B, L, D] layout, as without a layout, so that the same seed gives the same
+    /// masks either way.
+    /// </summary>
+    /// <param name="context">The block input, in the layout of <paramref name="residual"/>.</param>
+    /// <param name="residual">The residual, [B, L, D] or [T, D].</param>
+    /// <param name="layout">The real tokens of the batch, or null for the padded layout.</param>
+    public Tensor Forward(Tensor context, Tensor residual, TokenLayout? layout)
     {
         using var scope = NewDisposeScope();
-        return layerNorm.forward(dropout.forward(dense.forward(context)) + residual).MoveToOuterDisposeScope();
+        var projected = dense.forward(context);
+        var dropped = layout is null || !training ? dropout.forward(projected) : layout.Pack(dropout.forward(layout.Unpack(projected)));
+        return layerNorm.forward(dropped + residual).MoveToOuterDisposeScope();
     }
 }

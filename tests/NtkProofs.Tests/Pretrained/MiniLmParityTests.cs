@@ -51,6 +51,20 @@ public sealed class MiniLmParityTests(MiniLmFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public void Skipping_the_padding_keeps_every_real_token_state()
+    {
+        using var batch = fixture.Tokenizer.EncodeBatch(Sentences, 128);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var real = batch.AttentionMask.ne(0).unsqueeze(-1);
+        var padded = fixture.Model.forward(batch.InputIds, batch.AttentionMask) * real;
+        var skipped = fixture.Model.Forward(batch.InputIds, batch.AttentionMask, skipPadding: true);
+        double maxAbs = (skipped - padded).abs().max().item<float>();
+        output.WriteLine(FormattableString.Invariant($"max |skipped - padded| over the real tokens (B = {batch.Count}, L = {batch.Length}, {batch.AttentionMask.sum().item<long>()} real): {maxAbs:E3}"));
+        Assert.True(maxAbs < Tolerance.PretrainedParityMaxAbs, FormattableString.Invariant($"max abs difference {maxAbs:E3} >= {Tolerance.PretrainedParityMaxAbs:E1}"));
+    }
+
+    [Fact]
     public void Sentence_embedding_cosine_matches_the_published_value()
     {
         using var batch = fixture.Tokenizer.EncodeBatch(Sentences[..2], 128);
