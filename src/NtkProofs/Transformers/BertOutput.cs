@@ -42,8 +42,7 @@ public sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
     public Tensor Forward(Tensor intermediate, Tensor residual, TokenLayout? layout)
     {
         using var scope = NewDisposeScope();
-        var projected = dense.forward(intermediate);
-        var dropped = layout is null || !training ? dropout.forward(projected) : layout.Pack(dropout.forward(layout.Unpack(projected)));
+        var dropped = TokenLayout.Dropout(dropout, dense.forward(intermediate), layout, training);
         return layerNorm.forward(dropped + residual).MoveToOuterDisposeScope();
     }
 }

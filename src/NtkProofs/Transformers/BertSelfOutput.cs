@@ -42,8 +42,7 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     public Tensor Forward(Tensor context, Tensor residual, TokenLayout? layout)
     {
         using var scope = NewDisposeScope();
-        var projected = dense.forward(context);
-        var dropped = layout is null || !training ? dropout.forward(projected) : layout.Pack(dropout.forward(layout.Unpack(projected)));
+        var dropped = TokenLayout.Dropout(dropout, dense.forward(context), layout, training);
         return layerNorm.forward(dropped + residual).MoveToOuterDisposeScope();
     }
 }

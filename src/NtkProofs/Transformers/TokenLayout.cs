@@ -78,6 +78,20 @@ public sealed class TokenLayout : IDisposable
         return zeros(Batch * Length, width, packed.dtype, packed.device).index_copy(0, index, packed).view(Batch, Length, width);
     }
 
+    /// <summary>
+    /// <paramref name="dropout"/> applied to <paramref name="x"/> in the layout of <paramref name="layout"/>: in training the
+    /// mask is drawn over the padded [B, L, D] layout, so that a seed gives the padded computation's masks.
+    /// </summary>
+    /// <param name="dropout">The dropout module.</param>
+    /// <param name="x">[B, L, D] without a layout, [T, D] with one.</param>
+    /// <param name="layout">The real tokens of the batch, or null for the padded layout.</param>
+    /// <param name="training">Whether the caller is in training mode.</param>
+    public static Tensor Dropout(nn.Module<Tensor, Tensor> dropout, Tensor x, TokenLayout? layout, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(dropout);
+        return layout is null || !training ? dropout.forward(x) : layout.Pack(dropout.forward(layout.Unpack(x)));
+    }
+
     /// <inheritdoc/>
     public void Dispose() => index.Dispose();
 }
